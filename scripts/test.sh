@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every test: domain unit tests, store contract and API tests on SQLite and
+# PostgreSQL, then Playwright in Debian's Chromium against the real server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/test-setup.sh
+
+export DATABASE_TEST_URL="${DATABASE_TEST_URL:-postgres://postgres@127.0.0.1:5432/test}"
+
+printf '\n== cargo test (unit + integration, SQLite and PostgreSQL)\n'
+cargo test --features ssr --no-fail-fast
+
+printf '\n== end-to-end (Playwright, Chromium)\n'
+E2E_DIR=target/e2e
+rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
+export DATABASE_URL="sqlite:$E2E_DIR/e2e.db"
+export LEPTOS_SITE_ADDR="${E2E_ADDR:-127.0.0.1:3100}"
+export E2E_BASE_URL="http://$LEPTOS_SITE_ADDR"
+export ADMIN_PHONE=0900000000
+export ADMIN_PASSWORD=e2e-admin-password
+export RUST_LOG=warn
+cargo leptos end-to-end

@@ -1,0 +1,158 @@
+//! Server functions: the UI's door to the service layer. Each one parses,
+//! checks who is asking, calls a service function and maps the error.
+use crate::error::AppError;
+use crate::model::*;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+mod ctx {
+    use crate::error::{AppError, AppResult};
+    use crate::server::{auth, AppState};
+    use crate::store::UserRecord;
+    use leptos::prelude::*;
+
+    pub fn state() -> AppResult<AppState> {
+        use_context::<AppState>().ok_or_else(AppError::internal)
+    }
+
+    pub fn parts() -> AppResult<http::request::Parts> {
+        use_context::<http::request::Parts>().ok_or_else(AppError::internal)
+    }
+
+    pub async fn user(state: &AppState) -> AppResult<Option<UserRecord>> {
+        auth::current_user(state, &parts()?.headers).await
+    }
+
+    pub async fn require_user(state: &AppState) -> AppResult<UserRecord> {
+        user(state).await?.ok_or_else(AppError::unauthorized)
+    }
+
+    pub fn client_ip(state: &AppState) -> AppResult<String> {
+        let p = parts()?;
+        let peer = p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+        Ok(auth::client_ip(&p.headers, peer, state.config.trust_proxy))
+    }
+
+    pub fn set_cookie(value: String) {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(v) = http::HeaderValue::from_str(&value) {
+                res.append_header(http::header::SET_COOKIE, v);
+            }
+        }
+    }
+}
+
+#[server]
+pub async fn get_me() -> Result<Option<Me>, AppError> {
+    let state = ctx::state()?;
+    Ok(ctx::user(&state).await?.as_ref().map(crate::server::service::me))
+}
+
+#[server]
+pub async fn list_units() -> Result<Vec<UnitDto>, AppError> {
+    crate::server::service::list_units(&ctx::state()?).await
+}
+
+#[server]
+pub async fn register(full_name: String, phone: String, unit_id: String, password: String) -> Result<(), AppError> {
+    use crate::server::{auth, service};
+    let state = ctx::state()?;
+    let unit_id = Uuid::parse_str(unit_id.trim()).map_err(|_| AppError::validation(crate::i18n::t().err_unit_unknown))?;
+    let ip = ctx::client_ip(&state)?;
+    let (_, token) = service::register(&state, RegisterInput { full_name, phone, unit_id, password }, &ip).await?;
+    ctx::set_cookie(auth::session_cookie(&token, state.config.cookie_secure));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server]
+pub async fn login(phone: String, password: String) -> Result<(), AppError> {
+    use crate::server::{auth, service};
+    let state = ctx::state()?;
+    let ip = ctx::client_ip(&state)?;
+    let (_, token) = service::login(&state, LoginInput { phone, password }, &ip).await?;
+    ctx::set_cookie(auth::session_cookie(&token, state.config.cookie_secure));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::server::{auth, service};
+    let state = ctx::state()?;
+    service::logout(&state, auth::token_from(&ctx::parts()?.headers)).await?;
+    ctx::set_cookie(auth::clear_cookie(state.config.cookie_secure));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// What the home page shows: the rounds, the caller's figures and attempts, and the server's clock.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct HomeView {
+    pub me: Option<Me>,
+    pub rounds: Vec<RoundSummary>,
+    pub attempts: Vec<MyAttempt>,
+    pub server_now: i64,
+}
+
+#[server]
+pub async fn home_data() -> Result<HomeView, AppError> {
+    use crate::server::service;
+    let state = ctx::state()?;
+    let user = ctx::user(&state).await?;
+    let rounds = service::list_rounds(&state, user.as_ref(), None).await?;
+    let attempts = match &user {
+        Some(u) => service::my_attempts(&state, u).await?,
+        None => vec![],
+    };
+    Ok(HomeView { me: user.as_ref().map(service::me), rounds, attempts, server_now: state.now() })
+}
+
+#[server]
+pub async fn start_attempt(round_id: Uuid) -> Result<Uuid, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    let view = crate::server::service::start_attempt(&state, &user, round_id).await?;
+    leptos_axum::redirect(&format!("/bai-thi/{}", view.id));
+    Ok(view.id)
+}
+
+#[server]
+pub async fn get_attempt(id: Uuid) -> Result<AttemptView, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::service::attempt_view(&state, &user, id, None).await
+}
+
+#[server]
+pub async fn save_answer(attempt_id: Uuid, question_id: Uuid, option_id: Uuid) -> Result<AnswerAck, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::service::save_answer(&state, &user, attempt_id, question_id, option_id).await
+}
+
+/// Submits the attempt. `unsaved` carries answers whose save was not yet
+/// acknowledged (a dropped network): they are saved first, within the deadline's grace.
+#[server]
+pub async fn submit_attempt(attempt_id: Uuid, prediction: Option<i64>, unsaved: Vec<(Uuid, Uuid)>) -> Result<AttemptView, AppError> {
+    use crate::server::service;
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    for (question_id, option_id) in unsaved.into_iter().take(200) {
+        // An answer refused (deadline passed) does not stop the submission.
+        let _ = service::save_answer(&state, &user, attempt_id, question_id, option_id).await;
+    }
+    service::submit(&state, &user, attempt_id, prediction).await
+}
+
+/// The server's clock, to correct the browser's.
+#[server]
+pub async fn server_time() -> Result<i64, AppError> {
+    Ok(ctx::state()?.now())
+}
+
+#[server]
+pub async fn get_leaderboard(round_id: Uuid) -> Result<Leaderboard, AppError> {
+    crate::server::service::leaderboard(&ctx::state()?, round_id, 100).await
+}

@@ -1,0 +1,15 @@
+//! Pure domain rules: no I/O, no clock reads, no randomness. Compiled for the
+//! server and the browser alike, and unit-tested.
+pub mod attempt;
+pub mod phone;
+pub mod question;
+pub mod ranking;
+pub mod round;
+pub mod text;
+pub mod time;
+pub mod units;
+
+pub use attempt::{AttemptStatus, GRACE_MS};
+pub use phone::PhoneNumber;
+pub use round::{CountingRule, RoundStatus};
+pub use time::Millis;

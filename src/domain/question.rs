@@ -1,0 +1,209 @@
+//! Questions of the bank and their validation.
+use serde::{Deserialize, Serialize};
+
+pub const MIN_OPTIONS: usize = 2;
+pub const MAX_OPTIONS: usize = 6;
+pub const MAX_STEM: usize = 500;
+pub const MAX_OPTION: usize = 300;
+pub const MAX_EXPLANATION: usize = 2_000;
+
+/// A question as written by an author, before it is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionDraft {
+    /// Stable key of the shipped bank ("bc-001"); organizers' questions may have none.
+    pub key: Option<String>,
+    pub topic: String,
+    /// 1 easy, 2 medium, 3 hard.
+    pub difficulty: i64,
+    pub stem: String,
+    pub options: Vec<String>,
+    /// Index (0-based) of the one correct option.
+    pub correct: usize,
+    pub explanation: String,
+    /// Source document of the fact the question rests on.
+    pub source: String,
+    /// The passage it rests on, summarised.
+    pub passage: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuestionError {
+    EmptyStem,
+    StemTooLong,
+    TooFewOptions,
+    TooManyOptions,
+    EmptyOption(usize),
+    OptionTooLong(usize),
+    DuplicateOption(usize),
+    CorrectOutOfRange,
+    EmptyExplanation,
+    ExplanationTooLong,
+    MissingCitation,
+    BadDifficulty,
+    UnknownTopic(String),
+}
+
+impl std::fmt::Display for QuestionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use QuestionError::*;
+        match self {
+            EmptyStem => write!(f, "thiếu nội dung câu hỏi"),
+            StemTooLong => write!(f, "câu hỏi dài quá {MAX_STEM} ký tự"),
+            TooFewOptions => write!(f, "cần ít nhất {MIN_OPTIONS} phương án"),
+            TooManyOptions => write!(f, "nhiều nhất {MAX_OPTIONS} phương án"),
+            EmptyOption(i) => write!(f, "phương án {} để trống", i + 1),
+            OptionTooLong(i) => write!(f, "phương án {} dài quá {MAX_OPTION} ký tự", i + 1),
+            DuplicateOption(i) => write!(f, "phương án {} trùng với một phương án khác", i + 1),
+            CorrectOutOfRange => write!(f, "thiếu đáp án đúng hoặc đáp án không nằm trong các phương án"),
+            EmptyExplanation => write!(f, "thiếu giải thích"),
+            ExplanationTooLong => write!(f, "giải thích dài quá {MAX_EXPLANATION} ký tự"),
+            MissingCitation => write!(f, "thiếu trích dẫn nguồn"),
+            BadDifficulty => write!(f, "độ khó phải là 1, 2 hoặc 3"),
+            UnknownTopic(t) => write!(f, "chủ đề không tồn tại: {t}"),
+        }
+    }
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+impl QuestionDraft {
+    /// Every problem of the draft (empty when it is valid). `topics` are the known slugs.
+    pub fn problems(&self, topics: &[&str]) -> Vec<QuestionError> {
+        use QuestionError::*;
+        let mut errs = Vec::new();
+        let stem = self.stem.trim();
+        if stem.is_empty() {
+            errs.push(EmptyStem);
+        } else if chars(stem) > MAX_STEM {
+            errs.push(StemTooLong);
+        }
+        if self.options.len() < MIN_OPTIONS {
+            errs.push(TooFewOptions);
+        }
+        if self.options.len() > MAX_OPTIONS {
+            errs.push(TooManyOptions);
+        }
+        for (i, o) in self.options.iter().enumerate() {
+            let o = o.trim();
+            if o.is_empty() {
+                errs.push(EmptyOption(i));
+            } else if chars(o) > MAX_OPTION {
+                errs.push(OptionTooLong(i));
+            } else if self.options[..i].iter().any(|p| crate::domain::text::fold(p) == crate::domain::text::fold(o)) {
+                errs.push(DuplicateOption(i));
+            }
+        }
+        if self.correct >= self.options.len() {
+            errs.push(CorrectOutOfRange);
+        }
+        if self.explanation.trim().is_empty() {
+            errs.push(EmptyExplanation);
+        } else if chars(&self.explanation) > MAX_EXPLANATION {
+            errs.push(ExplanationTooLong);
+        }
+        if self.source.trim().is_empty() || self.passage.trim().is_empty() {
+            errs.push(MissingCitation);
+        }
+        if !(1..=3).contains(&self.difficulty) {
+            errs.push(BadDifficulty);
+        }
+        if !topics.contains(&self.topic.as_str()) {
+            errs.push(UnknownTopic(self.topic.clone()));
+        }
+        errs
+    }
+}
+
+/// Problems across a whole bank: each draft's own, and stems that repeat.
+/// Returns (index of the question, problem text) pairs.
+pub fn validate_bank(drafts: &[QuestionDraft], topics: &[&str]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut stems = std::collections::HashMap::new();
+    let mut keys = std::collections::HashMap::new();
+    for (i, d) in drafts.iter().enumerate() {
+        for e in d.problems(topics) {
+            out.push((i, e.to_string()));
+        }
+        if let Some(j) = stems.insert(crate::domain::text::fold(&d.stem), i) {
+            out.push((i, format!("câu hỏi trùng với câu số {}", j + 1)));
+        }
+        if let Some(k) = &d.key {
+            if let Some(j) = keys.insert(k.clone(), i) {
+                out.push((i, format!("mã câu hỏi {k} trùng với câu số {}", j + 1)));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> QuestionDraft {
+        QuestionDraft {
+            key: Some("t-1".into()),
+            topic: "boi-canh".into(),
+            difficulty: 1,
+            stem: "Chỉ thị 24-CT/TU ban hành ngày nào?".into(),
+            options: vec!["7/8/2023".into(), "14/8/2023".into()],
+            correct: 0,
+            explanation: "Ngày ký ban hành.".into(),
+            source: "src-1".into(),
+            passage: "Đoạn mở đầu.".into(),
+        }
+    }
+
+    #[test]
+    fn a_good_question_has_no_problems() {
+        assert!(good().problems(&["boi-canh"]).is_empty());
+    }
+
+    #[test]
+    fn each_problem_is_reported() {
+        let mut q = good();
+        q.stem = " ".into();
+        q.options = vec!["A".into(), " a ".into(), "".into()];
+        q.correct = 5;
+        q.explanation = "".into();
+        q.passage = "".into();
+        q.difficulty = 4;
+        q.topic = "khac".into();
+        let p = q.problems(&["boi-canh"]);
+        use QuestionError::*;
+        assert_eq!(
+            p,
+            vec![
+                EmptyStem,
+                DuplicateOption(1),
+                EmptyOption(2),
+                CorrectOutOfRange,
+                EmptyExplanation,
+                MissingCitation,
+                BadDifficulty,
+                UnknownTopic("khac".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn option_counts() {
+        let mut q = good();
+        q.options = vec!["A".into()];
+        assert!(q.problems(&["boi-canh"]).contains(&QuestionError::TooFewOptions));
+        q.options = (0..7).map(|i| i.to_string()).collect();
+        assert!(q.problems(&["boi-canh"]).contains(&QuestionError::TooManyOptions));
+    }
+
+    #[test]
+    fn bank_finds_duplicate_stems_and_keys() {
+        let a = good();
+        let mut b = good();
+        b.stem = "chỉ thị 24-CT/TU  ban hành ngày nào?".into();
+        let errs = validate_bank(&[a, b], &["boi-canh"]);
+        assert_eq!(errs.len(), 2);
+        assert!(errs.iter().all(|(i, _)| *i == 1));
+    }
+}

@@ -1,0 +1,60 @@
+//! The server: configuration from the environment, the store, seeding, the
+//! sweeper, and the HTTP application.
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() {
+    use leptos::config::get_configuration;
+    use thi24::server::{clock::SystemClock, router, seed, state::Config, sweeper, AppState};
+    use thi24::store::AnyStore;
+
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+
+    let conf = get_configuration(None).expect("leptos configuration");
+    let options = conf.leptos_options;
+    let addr = options.site_addr;
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:data/thi24.db".into());
+    let store = AnyStore::connect(&url).await.unwrap_or_else(|e| {
+        eprintln!("Không kết nối được cơ sở dữ liệu {url}: {e}");
+        std::process::exit(1)
+    });
+    let state = AppState::new(store, SystemClock::shared(), options, Config::from_env());
+    let seed_demo = std::env::var("SEED_DEMO").map(|v| v != "0").unwrap_or(true);
+    if seed_demo {
+        match seed::seed_if_empty(&state).await {
+            Ok(Some(password)) => println!(
+                "Tài khoản quản trị: {} / mật khẩu: {password}  (chỉ in một lần; đặt ADMIN_PASSWORD để tự chọn)",
+                std::env::var("ADMIN_PHONE").unwrap_or_else(|_| "0900000000".into())
+            ),
+            Ok(None) => {}
+            Err(e) => {
+                eprintln!("Lỗi khởi tạo dữ liệu mẫu: {e}");
+                std::process::exit(1)
+            }
+        }
+        if let Err(e) = seed::keep_demo_round_open(&state).await {
+            eprintln!("{e}");
+        }
+    }
+    sweeper::spawn(state.clone());
+    let app = router::build(state);
+    let listener = tokio::net::TcpListener::bind(&addr).await.unwrap_or_else(|e| {
+        eprintln!("Không mở được cổng {addr}: {e}");
+        std::process::exit(1)
+    });
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let ctrl_c = async { tokio::signal::ctrl_c().await.ok() };
+            let term = async {
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal").recv().await
+            };
+            tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+        })
+        .await
+        .expect("server");
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn main() {}

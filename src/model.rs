@@ -1,0 +1,206 @@
+//! Types shared by the server and the browser: what the API and the server
+//! functions send. None of them carries the correct option of an ungraded attempt.
+use crate::domain::{units::UnitKind, AttemptStatus, Millis, RoundStatus};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitDto {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub name: String,
+    pub kind: UnitKind,
+    pub headcount: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Participant,
+    Organizer,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Participant => "participant",
+            Role::Organizer => "organizer",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "admin" => Role::Admin,
+            "organizer" => Role::Organizer,
+            _ => Role::Participant,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: Uuid,
+    pub full_name: String,
+    pub phone_masked: String,
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterInput {
+    pub full_name: String,
+    pub phone: String,
+    pub unit_id: Uuid,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginInput {
+    pub phone: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundSummary {
+    pub id: Uuid,
+    pub contest_id: Uuid,
+    pub contest_title: String,
+    pub title: String,
+    pub opens_at: Millis,
+    pub closes_at: Millis,
+    pub question_count: i64,
+    pub duration_ms: Millis,
+    pub max_attempts: i64,
+    pub status: RoundStatus,
+    pub prediction_prompt: Option<String>,
+    /// The caller's own figures, when logged in.
+    pub mine: Option<MyRound>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyRound {
+    pub attempts_used: i64,
+    pub active_attempt_id: Option<Uuid>,
+    pub best_score: Option<i64>,
+    pub best_time_ms: Option<Millis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionView {
+    pub id: Uuid,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemView {
+    /// The identifier of the question (its served version) within this attempt.
+    pub question_id: Uuid,
+    pub position: i64,
+    pub stem: String,
+    pub options: Vec<OptionView>,
+    pub chosen_option_id: Option<Uuid>,
+}
+
+/// An attempt as its participant sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub round_title: String,
+    pub contest_title: String,
+    pub seq: i64,
+    pub status: AttemptStatus,
+    pub started_at: Millis,
+    pub deadline_at: Millis,
+    /// The server's clock when this view was made: the browser corrects its own by it.
+    pub server_now: Millis,
+    pub prediction_prompt: Option<String>,
+    pub items: Vec<ItemView>,
+    /// Present once the attempt is graded.
+    pub result: Option<AttemptResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptResult {
+    pub score: i64,
+    pub max_score: i64,
+    pub time_used_ms: Millis,
+    pub finished_at: Millis,
+    pub prediction: Option<i64>,
+    /// Rank of the participant's counted attempt in the round now.
+    pub rank: Option<i64>,
+    pub ranked: i64,
+    pub round_closes_at: Millis,
+    /// Correct answers and explanations: only once the round is closed.
+    pub review: Option<Vec<ReviewItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub question_id: Uuid,
+    pub correct_option_id: Uuid,
+    pub chosen_option_id: Option<Uuid>,
+    pub explanation: String,
+    pub source: String,
+    pub passage: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerAck {
+    pub question_id: Uuid,
+    pub option_id: Uuid,
+    pub saved_at: Millis,
+    pub server_now: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyAttempt {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub round_title: String,
+    pub seq: i64,
+    pub status: AttemptStatus,
+    pub started_at: Millis,
+    pub deadline_at: Millis,
+    pub score: Option<i64>,
+    pub max_score: i64,
+    pub time_used_ms: Option<Millis>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderboardEntry {
+    pub rank: i64,
+    pub full_name: String,
+    pub phone_masked: String,
+    pub unit_name: String,
+    pub score: i64,
+    pub max_score: i64,
+    pub time_used_ms: Millis,
+    pub submitted_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    pub round_id: Uuid,
+    pub round_title: String,
+    pub status: RoundStatus,
+    pub participants: i64,
+    pub entries: Vec<LeaderboardEntry>,
+}
+
+/// A round as an organizer defines it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundInput {
+    pub title: String,
+    pub opens_at: Millis,
+    pub closes_at: Millis,
+    pub question_count: i64,
+    pub duration_ms: Millis,
+    pub max_attempts: i64,
+    #[serde(default)]
+    pub counting: crate::domain::CountingRule,
+    #[serde(default)]
+    pub prediction_prompt: Option<String>,
+}

@@ -1,0 +1,12 @@
+//! Server side: state, services, HTTP API, security middleware, seeding.
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod csrf;
+pub mod router;
+pub mod seed;
+pub mod service;
+pub mod state;
+pub mod sweeper;
+
+pub use state::AppState;

@@ -1,0 +1,447 @@
+//! Service functions: the one place the application's operations live. The JSON
+//! API and the Leptos server functions both call these.
+use super::auth;
+use super::state::AppState;
+use crate::domain::{phone::PhoneError, PhoneNumber, RoundStatus};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::i18n::t;
+use crate::model::*;
+use crate::store::{DrawnItem, NewUser, RoundRecord, StartRequest, Store, StoreError, UserRecord};
+use uuid::Uuid;
+
+/// Logs an internal error and returns the generic message: details never reach a client.
+pub fn internal(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "internal error");
+    AppError::internal()
+}
+
+fn store_err(e: StoreError) -> AppError {
+    match e {
+        StoreError::NotFound => AppError::not_found(t().err_attempt_not_found),
+        StoreError::Conflict("phone") => AppError::new(ErrorCode::PhoneTaken, t().err_phone_taken),
+        StoreError::AttemptsExhausted => AppError::new(ErrorCode::AttemptsExhausted, t().err_attempts_exhausted),
+        StoreError::AttemptFinished => AppError::new(ErrorCode::AttemptFinished, t().err_attempt_finished),
+        StoreError::DeadlinePassed => AppError::new(ErrorCode::DeadlinePassed, t().err_deadline_passed),
+        StoreError::QuestionNotInAttempt => AppError::not_found(t().err_question_not_in_attempt),
+        StoreError::OptionNotInQuestion => AppError::validation(t().err_option_not_in_question),
+        other => internal(other),
+    }
+}
+
+pub fn me(u: &UserRecord) -> Me {
+    Me {
+        id: u.id,
+        full_name: u.full_name.clone(),
+        phone_masked: crate::domain::phone::mask(&u.phone),
+        unit_id: u.unit_id,
+        unit_name: u.unit_name.clone(),
+        role: Role::parse(&u.role),
+    }
+}
+
+pub fn parse_phone(input: &str) -> AppResult<PhoneNumber> {
+    PhoneNumber::parse(input).map_err(|e| {
+        AppError::validation(match e {
+            PhoneError::Empty => t().err_phone_empty,
+            PhoneError::NotDigits => t().err_phone_digits,
+            PhoneError::WrongLength => t().err_phone_length,
+            PhoneError::UnknownPrefix => t().err_phone_prefix,
+        })
+    })
+}
+
+async fn rate_limit(state: &AppState, key: String, window_ms: i64, limit: i64) -> AppResult<()> {
+    let hits = state.store.hit_rate_limit(&key, state.now(), window_ms).await.map_err(internal)?;
+    if hits > limit {
+        return Err(AppError::new(ErrorCode::RateLimited, t().err_rate_limited));
+    }
+    Ok(())
+}
+
+async fn open_session(state: &AppState, user_id: Uuid) -> AppResult<String> {
+    let (token, hash) = auth::new_token();
+    let now = state.now();
+    state.store.insert_session(&hash, user_id, now, now + auth::SESSION_TTL_MS).await.map_err(internal)?;
+    Ok(token)
+}
+
+pub async fn list_units(state: &AppState) -> AppResult<Vec<UnitDto>> {
+    let units = state.store.list_units().await.map_err(internal)?;
+    Ok(crate::domain::units::flatten_tree(&units)
+        .into_iter()
+        .map(|n| UnitDto { id: n.unit.id, parent_id: n.unit.parent_id, name: n.unit.name, kind: n.unit.kind, headcount: n.unit.headcount })
+        .collect())
+}
+
+/// Registers a participant and opens a session. Returns the user and the session token.
+pub async fn register(state: &AppState, input: RegisterInput, ip: &str) -> AppResult<(Me, String)> {
+    let name = input.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !(2..=100).contains(&name.chars().count()) {
+        return Err(AppError::validation(t().err_full_name));
+    }
+    let phone = parse_phone(&input.phone)?;
+    let pw_len = input.password.chars().count();
+    if pw_len < 8 {
+        return Err(AppError::validation(t().err_password_short));
+    }
+    if pw_len > 128 {
+        return Err(AppError::validation(t().err_password_long));
+    }
+    let units = state.store.list_units().await.map_err(internal)?;
+    if !units.iter().any(|u| u.id == input.unit_id) {
+        return Err(AppError::validation(t().err_unit_unknown));
+    }
+    rate_limit(state, format!("register-ip:{ip}"), 3_600_000, state.config.register_per_ip).await?;
+    if state.store.user_by_phone(phone.as_str()).await.map_err(internal)?.is_some() {
+        return Err(AppError::new(ErrorCode::PhoneTaken, t().err_phone_taken));
+    }
+    let user = NewUser {
+        id: Uuid::new_v4(),
+        full_name: name,
+        phone: phone.as_str().to_string(),
+        unit_id: input.unit_id,
+        password_hash: auth::hash_password(input.password).await?,
+        role: Role::Participant,
+        created_at: state.now(),
+    };
+    state.store.insert_user(&user).await.map_err(store_err)?;
+    let record = state.store.user_by_id(user.id).await.map_err(internal)?.ok_or_else(AppError::internal)?;
+    let token = open_session(state, user.id).await?;
+    Ok((me(&record), token))
+}
+
+pub async fn login(state: &AppState, input: LoginInput, ip: &str) -> AppResult<(Me, String)> {
+    let phone = parse_phone(&input.phone).map_err(|_| AppError::new(ErrorCode::Unauthorized, t().err_login_failed))?;
+    rate_limit(state, format!("login-ip:{ip}"), 5 * 60_000, state.config.login_per_ip).await?;
+    let phone_key = format!("login-phone:{}", phone.as_str());
+    rate_limit(state, phone_key.clone(), 15 * 60_000, state.config.login_per_phone).await?;
+    let user = state.store.user_by_phone(phone.as_str()).await.map_err(internal)?;
+    let ok = auth::verify_password(input.password, user.as_ref().map(|u| u.password_hash.clone())).await;
+    match user {
+        Some(u) if ok => {
+            state.store.clear_rate_limit(&phone_key).await.map_err(internal)?;
+            let token = open_session(state, u.id).await?;
+            Ok((me(&u), token))
+        }
+        _ => Err(AppError::new(ErrorCode::Unauthorized, t().err_login_failed)),
+    }
+}
+
+pub async fn logout(state: &AppState, token: Option<String>) -> AppResult<()> {
+    if let Some(token) = token {
+        state.store.delete_session(&auth::hash_token(&token)).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+fn summary(r: &RoundRecord, now: i64, mine: Option<MyRound>) -> RoundSummary {
+    RoundSummary {
+        id: r.id,
+        contest_id: r.contest_id,
+        contest_title: r.contest_title.clone(),
+        title: r.title.clone(),
+        opens_at: r.opens_at,
+        closes_at: r.closes_at,
+        question_count: r.question_count,
+        duration_ms: r.duration_ms,
+        max_attempts: r.max_attempts,
+        status: r.rules().status(now),
+        prediction_prompt: r.prediction_prompt.clone(),
+        mine,
+    }
+}
+
+/// Rounds, optionally only those with `status`; with the caller's own figures when logged in.
+pub async fn list_rounds(state: &AppState, user: Option<&UserRecord>, status: Option<RoundStatus>) -> AppResult<Vec<RoundSummary>> {
+    let now = state.now();
+    let rounds = state.store.list_rounds().await.map_err(internal)?;
+    let parts = match user {
+        Some(u) => state.store.user_participations(u.id).await.map_err(internal)?,
+        None => vec![],
+    };
+    Ok(rounds
+        .iter()
+        .filter(|r| status.is_none_or(|s| r.rules().status(now) == s))
+        .map(|r| {
+            let mine = user.map(|_| {
+                let p = parts.iter().find(|p| p.round_id == r.id);
+                MyRound {
+                    attempts_used: p.map(|p| p.attempts_started).unwrap_or(0),
+                    active_attempt_id: p.and_then(|p| p.active_attempt_id),
+                    best_score: p.and_then(|p| p.best_score),
+                    best_time_ms: p.and_then(|p| p.best_time_ms),
+                }
+            });
+            summary(r, now, mine)
+        })
+        .collect())
+}
+
+/// Draws the round's questions for one participant and shuffles their options.
+fn draw(pool: &[crate::store::PoolEntry], n: usize) -> AppResult<Vec<DrawnItem>> {
+    use rand::seq::{index::sample, SliceRandom};
+    if pool.len() < n || n == 0 {
+        return Err(AppError::new(ErrorCode::RoundNotOpen, t().err_no_questions));
+    }
+    let mut rng = rand::thread_rng();
+    Ok(sample(&mut rng, pool.len(), n)
+        .into_iter()
+        .map(|i| {
+            let mut order: Vec<usize> = (0..pool[i].option_count as usize).collect();
+            order.shuffle(&mut rng);
+            DrawnItem { version_id: pool[i].version_id, option_order: order }
+        })
+        .collect())
+}
+
+/// Starts an attempt (or resumes the one in progress) and returns it.
+pub async fn start_attempt(state: &AppState, user: &UserRecord, round_id: Uuid) -> AppResult<AttemptView> {
+    let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
+    let now = state.now();
+    if round.rules().status(now) != RoundStatus::Open {
+        return Err(AppError::new(ErrorCode::RoundNotOpen, t().err_round_not_open));
+    }
+    let pool = state.question_pool().await.map_err(internal)?;
+    let items = draw(&pool, round.question_count as usize)?;
+    let req = StartRequest { attempt_id: Uuid::new_v4(), round_id, user_id: user.id, unit_id: user.unit_id, now, items };
+    let out = state.store.start_attempt(&req).await.map_err(store_err)?;
+    attempt_view(state, user, out.attempt_id, Some(round)).await
+}
+
+async fn own_attempt(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<crate::store::AttemptRecord> {
+    match state.store.attempt(id).await.map_err(internal)? {
+        Some(a) if a.user_id == user.id => Ok(a),
+        _ => Err(AppError::not_found(t().err_attempt_not_found)),
+    }
+}
+
+/// The attempt as its participant sees it; finalised first if its deadline has passed.
+pub async fn attempt_view(state: &AppState, user: &UserRecord, id: Uuid, round: Option<RoundRecord>) -> AppResult<AttemptView> {
+    let mut a = own_attempt(state, user, id).await?;
+    let now = state.now();
+    if a.status == crate::domain::AttemptStatus::InProgress && now > a.deadline_at + crate::domain::GRACE_MS {
+        if let Some(done) = state.store.finalise_attempt(id, now, false, None).await.map_err(store_err)? {
+            a = done;
+        } else {
+            a = own_attempt(state, user, id).await?;
+        }
+    }
+    let round = match round {
+        Some(r) => r,
+        None => state.store.get_round(a.round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?,
+    };
+    let items = state.store.attempt_items(id).await.map_err(internal)?;
+    let result = if a.status.is_final() { Some(result_of(state, &a, &round).await?) } else { None };
+    Ok(AttemptView {
+        id: a.id,
+        round_id: a.round_id,
+        round_title: round.title.clone(),
+        contest_title: round.contest_title.clone(),
+        seq: a.seq,
+        status: a.status,
+        started_at: a.started_at,
+        deadline_at: a.deadline_at,
+        server_now: state.now(),
+        prediction_prompt: round.prediction_prompt.clone(),
+        items: items
+            .into_iter()
+            .map(|it| ItemView {
+                question_id: it.version_id,
+                position: it.position,
+                stem: it.stem,
+                options: it.options.into_iter().map(|(id, text)| OptionView { id, text }).collect(),
+                chosen_option_id: it.chosen_option_id,
+            })
+            .collect(),
+        result,
+    })
+}
+
+/// Score, time and current rank of a graded attempt; the review only once the round is closed.
+async fn result_of(state: &AppState, a: &crate::store::AttemptRecord, round: &RoundRecord) -> AppResult<AttemptResult> {
+    let p = state.store.participation(a.round_id, a.user_id).await.map_err(internal)?;
+    let (rank, ranked) = match p.as_ref().and_then(|p| Some((p.best_score?, p.best_time_ms?, p.best_finished_at?))) {
+        Some((s, t, f)) => {
+            let (better, total) = state.store.rank_of(a.round_id, s, t, f).await.map_err(internal)?;
+            (Some(better + 1), total)
+        }
+        None => (None, 0),
+    };
+    let closed = round.rules().status(state.now()) == RoundStatus::Closed;
+    let review = if closed {
+        Some(
+            state
+                .store
+                .review_items(a.id)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .map(|r| ReviewItem {
+                    question_id: r.version_id,
+                    correct_option_id: r.correct_option_id,
+                    chosen_option_id: r.chosen_option_id,
+                    explanation: r.explanation,
+                    source: r.source,
+                    passage: r.passage,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(AttemptResult {
+        score: a.score.unwrap_or(0),
+        max_score: a.max_score,
+        time_used_ms: a.time_used_ms.unwrap_or(0),
+        finished_at: a.finished_at.unwrap_or(a.deadline_at),
+        prediction: p.and_then(|p| p.prediction),
+        rank,
+        ranked,
+        round_closes_at: round.closes_at,
+        review,
+    })
+}
+
+pub async fn save_answer(state: &AppState, user: &UserRecord, attempt_id: Uuid, question_id: Uuid, option_id: Uuid) -> AppResult<AnswerAck> {
+    let now = state.now();
+    state.store.save_answer(attempt_id, user.id, question_id, option_id, now).await.map_err(store_err)?;
+    Ok(AnswerAck { question_id, option_id, saved_at: now, server_now: state.now() })
+}
+
+pub const MAX_PREDICTION: i64 = 10_000_000;
+
+/// Submits an attempt: graded exactly once, however many times it is sent.
+pub async fn submit(state: &AppState, user: &UserRecord, attempt_id: Uuid, prediction: Option<i64>) -> AppResult<AttemptView> {
+    if prediction.is_some_and(|p| !(0..=MAX_PREDICTION).contains(&p)) {
+        return Err(AppError::validation(t().err_prediction));
+    }
+    let a = own_attempt(state, user, attempt_id).await?;
+    if a.status == crate::domain::AttemptStatus::InProgress {
+        state.store.finalise_attempt(attempt_id, state.now(), true, prediction).await.map_err(store_err)?;
+    }
+    attempt_view(state, user, attempt_id, None).await
+}
+
+pub async fn my_attempts(state: &AppState, user: &UserRecord) -> AppResult<Vec<MyAttempt>> {
+    let rounds = state.store.list_rounds().await.map_err(internal)?;
+    let attempts = state.store.user_attempts(user.id).await.map_err(internal)?;
+    Ok(attempts
+        .into_iter()
+        .map(|a| MyAttempt {
+            id: a.id,
+            round_id: a.round_id,
+            round_title: rounds.iter().find(|r| r.id == a.round_id).map(|r| r.title.clone()).unwrap_or_default(),
+            seq: a.seq,
+            status: a.status,
+            started_at: a.started_at,
+            deadline_at: a.deadline_at,
+            score: a.score,
+            max_score: a.max_score,
+            time_used_ms: a.time_used_ms,
+        })
+        .collect())
+}
+
+/// The round's individual ranking. Once the round is closed, the prediction
+/// (distance from the real number of perfect scores) breaks ties after the score.
+pub async fn leaderboard(state: &AppState, round_id: Uuid, limit: i64) -> AppResult<Leaderboard> {
+    let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
+    let status = round.rules().status(state.now());
+    let limit = limit.clamp(1, 1_000);
+    let closed = status == RoundStatus::Closed && round.prediction_prompt.is_some();
+    // When the prediction counts, every counted result is needed to rank correctly.
+    let mut rows = state.store.round_standings(round_id, if closed { i64::MAX } else { limit }).await.map_err(internal)?;
+    let (_, participants) = state.store.rank_of(round_id, i64::MAX, 0, 0).await.map_err(internal)?;
+    let actual = closed.then(|| rows.iter().filter(|r| r.score == round.question_count).count() as i64);
+    let ranks = crate::domain::ranking::rank(
+        &mut rows,
+        |r| crate::domain::ranking::RankKey { score: r.score, prediction: r.prediction, time_used_ms: r.time_used_ms, submitted_at: r.finished_at },
+        actual,
+    );
+    Ok(Leaderboard {
+        round_id,
+        round_title: round.title.clone(),
+        status,
+        participants,
+        entries: rows
+            .into_iter()
+            .zip(ranks)
+            .take(limit as usize)
+            .map(|(r, rank)| LeaderboardEntry {
+                rank,
+                full_name: r.full_name,
+                phone_masked: crate::domain::phone::mask(&r.phone),
+                unit_name: r.unit_name,
+                score: r.score,
+                max_score: round.question_count,
+                time_used_ms: r.time_used_ms,
+                submitted_at: r.finished_at,
+            })
+            .collect(),
+    })
+}
+
+/// Finalises attempts whose deadline has passed; returns how many it closed.
+pub async fn finalise_overdue(state: &AppState) -> AppResult<usize> {
+    let ids = state.store.overdue_attempts(state.now(), 500).await.map_err(internal)?;
+    let mut n = 0;
+    for id in ids {
+        if state.store.finalise_attempt(id, state.now(), false, None).await.map_err(internal)?.is_some() {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Organizers and administrators only.
+pub fn require_organizer(user: &UserRecord) -> AppResult<()> {
+    match Role::parse(&user.role) {
+        Role::Admin | Role::Organizer => Ok(()),
+        Role::Participant => Err(AppError::forbidden()),
+    }
+}
+
+/// Adds a round to a contest.
+pub async fn create_round(state: &AppState, user: &UserRecord, contest_id: Uuid, input: RoundInput) -> AppResult<RoundSummary> {
+    use crate::domain::round::{RoundRuleError as E, RoundRules};
+    require_organizer(user)?;
+    let title = input.title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(AppError::validation(t().err_round_title));
+    }
+    let rules = RoundRules {
+        opens_at: input.opens_at,
+        closes_at: input.closes_at,
+        question_count: input.question_count,
+        duration_ms: input.duration_ms,
+        max_attempts: input.max_attempts,
+        counting: input.counting,
+    };
+    rules.check().map_err(|e| {
+        AppError::validation(match e {
+            E::ClosesBeforeOpens => t().err_round_window,
+            E::QuestionCount => t().err_round_questions,
+            E::Duration => t().err_round_duration,
+            E::Attempts => t().err_round_attempts,
+        })
+    })?;
+    let contest = state.store.contest(contest_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_contest_not_found))?;
+    let rounds = state.store.list_rounds().await.map_err(internal)?;
+    let record = RoundRecord {
+        id: Uuid::new_v4(),
+        contest_id,
+        contest_title: contest.title,
+        title,
+        position: rounds.iter().filter(|r| r.contest_id == contest_id).count() as i64 + 1,
+        opens_at: input.opens_at,
+        closes_at: input.closes_at,
+        question_count: input.question_count,
+        duration_ms: input.duration_ms,
+        max_attempts: input.max_attempts,
+        counting: input.counting,
+        prediction_prompt: input.prediction_prompt.filter(|p| !p.trim().is_empty()),
+        created_at: state.now(),
+    };
+    state.store.insert_round(&record).await.map_err(internal)?;
+    Ok(summary(&record, state.now(), None))
+}

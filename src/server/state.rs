@@ -1,0 +1,84 @@
+//! The state every handler and server function shares.
+use super::clock::SystemClock;
+use crate::store::{AnyStore, PoolEntry, Store, StoreResult};
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+use tokio::sync::RwLock;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: AnyStore,
+    pub clock: Arc<SystemClock>,
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pool: Arc<RwLock<Option<(crate::domain::Millis, Arc<Vec<PoolEntry>>)>>>,
+}
+
+/// Settings read from the environment at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Add `Secure` to cookies (behind HTTPS).
+    pub cookie_secure: bool,
+    /// Take the client address from `X-Forwarded-For` (behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+    /// Login attempts allowed per phone number per 15 minutes.
+    pub login_per_phone: i64,
+    /// Login attempts allowed per client address per 5 minutes (offices share addresses).
+    pub login_per_ip: i64,
+    /// Registrations allowed per client address per hour.
+    pub register_per_ip: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self { cookie_secure: false, trust_proxy: false, login_per_phone: 10, login_per_ip: 300, register_per_ip: 200 }
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Self {
+        let flag = |k: &str| std::env::var(k).map(|v| v == "1" || v == "true").unwrap_or(false);
+        let num = |k: &str, d: i64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+        let d = Self::default();
+        Self {
+            cookie_secure: flag("COOKIE_SECURE"),
+            trust_proxy: flag("TRUST_PROXY"),
+            login_per_phone: num("LOGIN_LIMIT_PER_PHONE", d.login_per_phone),
+            login_per_ip: num("LOGIN_LIMIT_PER_IP", d.login_per_ip),
+            register_per_ip: num("REGISTER_LIMIT_PER_IP", d.register_per_ip),
+        }
+    }
+}
+
+/// How long the drawable question pool is cached.
+const POOL_TTL_MS: i64 = 30_000;
+
+impl AppState {
+    pub fn new(store: AnyStore, clock: Arc<SystemClock>, leptos_options: LeptosOptions, config: Config) -> Self {
+        Self { store, clock, leptos_options, config: Arc::new(config), pool: Default::default() }
+    }
+
+    pub fn now(&self) -> crate::domain::Millis {
+        use super::clock::Clock;
+        self.clock.now()
+    }
+
+    /// The active questions rounds draw from, cached briefly (it is read at every start).
+    pub async fn question_pool(&self) -> StoreResult<Arc<Vec<PoolEntry>>> {
+        let now = self.now();
+        if let Some((at, pool)) = self.pool.read().await.as_ref() {
+            if now - at < POOL_TTL_MS {
+                return Ok(pool.clone());
+            }
+        }
+        let pool = Arc::new(self.store.question_pool().await?);
+        *self.pool.write().await = Some((now, pool.clone()));
+        Ok(pool)
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(s: &AppState) -> Self {
+        s.leptos_options.clone()
+    }
+}

@@ -1,0 +1,180 @@
+//! Storage: one interface, a SQLite and a PostgreSQL implementation, picked at
+//! run time from `DATABASE_URL`. The SQL both share is written once in
+//! `shared.rs`; what each database does its own way (write transactions, row
+//! locks, connection set-up) lives in `sqlite.rs` and `postgres.rs`.
+#[macro_use]
+mod shared;
+mod postgres;
+mod sqlite;
+pub mod types;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+pub use types::*;
+
+use crate::domain::Millis;
+use crate::domain::{question::QuestionDraft, units::Unit};
+use std::future::Future;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("attempts limit reached")]
+    AttemptsExhausted,
+    #[error("attempt already finished")]
+    AttemptFinished,
+    #[error("deadline passed")]
+    DeadlinePassed,
+    #[error("question not in attempt")]
+    QuestionNotInAttempt,
+    #[error("option not in question")]
+    OptionNotInQuestion,
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the application keeps. Implemented once per database; one
+/// contract test suite (tests/store_contract.rs) runs against both.
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> &'static str;
+    fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
+
+    fn insert_unit(&self, unit: &Unit, code: Option<&str>, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    fn list_units(&self) -> impl Future<Output = StoreResult<Vec<Unit>>> + Send;
+
+    /// Fails with `Conflict("phone")` when the phone number is taken.
+    fn insert_user(&self, user: &NewUser) -> impl Future<Output = StoreResult<()>> + Send;
+    fn user_by_phone(&self, phone: &str) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
+    fn user_by_id(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
+    fn count_users(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+
+    fn insert_session(&self, token_hash: &str, user_id: Uuid, now: Millis, expires_at: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The user of a live session.
+    fn session_user(&self, token_hash: &str, now: Millis) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
+    fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Counts one hit for `key` in a fixed window of `window_ms` and returns the
+    /// number of hits in the current window, this one included.
+    fn hit_rate_limit(&self, key: &str, now: Millis, window_ms: Millis) -> impl Future<Output = StoreResult<i64>> + Send;
+    fn clear_rate_limit(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+
+    fn upsert_topic(&self, topic: &Topic) -> impl Future<Output = StoreResult<()>> + Send;
+    fn list_topics(&self) -> impl Future<Output = StoreResult<Vec<Topic>>> + Send;
+    /// Stores a validated question as version 1 and returns its id.
+    fn insert_question(&self, draft: &QuestionDraft, now: Millis) -> impl Future<Output = StoreResult<Uuid>> + Send;
+    fn count_questions(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// The current versions of active questions, with their option counts: what rounds draw from.
+    fn question_pool(&self) -> impl Future<Output = StoreResult<Vec<PoolEntry>>> + Send;
+
+    fn insert_contest(&self, contest: &ContestRecord) -> impl Future<Output = StoreResult<()>> + Send;
+    fn contest(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<ContestRecord>>> + Send;
+    fn insert_round(&self, round: &RoundRecord) -> impl Future<Output = StoreResult<()>> + Send;
+    fn set_round_window(&self, round_id: Uuid, opens_at: Millis, closes_at: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    fn list_rounds(&self) -> impl Future<Output = StoreResult<Vec<RoundRecord>>> + Send;
+    fn get_round(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<RoundRecord>>> + Send;
+
+    /// Starts an attempt, or returns the one in progress. Atomic: the attempts
+    /// limit holds under any concurrency. An attempt left open past its deadline
+    /// is finalised first.
+    fn start_attempt(&self, req: &StartRequest) -> impl Future<Output = StoreResult<StartOutcome>> + Send;
+    fn attempt(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<AttemptRecord>>> + Send;
+    /// The questions of an attempt as served: stems and options in shown order, and the choices.
+    fn attempt_items(&self, id: Uuid) -> impl Future<Output = StoreResult<Vec<ItemRecord>>> + Send;
+    /// Saves (or changes) one answer; refused once the attempt is finished or past its deadline's grace.
+    fn save_answer(&self, attempt_id: Uuid, user_id: Uuid, version_id: Uuid, option_id: Uuid, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Grades and closes an attempt exactly once. Returns `None` when it was already final.
+    fn finalise_attempt(&self, attempt_id: Uuid, now: Millis, by_participant: bool, prediction: Option<i64>) -> impl Future<Output = StoreResult<Option<AttemptRecord>>> + Send;
+    /// In-progress attempts whose deadline and grace have passed.
+    fn overdue_attempts(&self, now: Millis, limit: i64) -> impl Future<Output = StoreResult<Vec<Uuid>>> + Send;
+    fn review_items(&self, attempt_id: Uuid) -> impl Future<Output = StoreResult<Vec<ReviewRecord>>> + Send;
+    fn user_attempts(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<AttemptRecord>>> + Send;
+    fn user_participations(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<ParticipationRecord>>> + Send;
+    /// Counted results of a round, best first (score, time, finish).
+    fn round_standings(&self, round_id: Uuid, limit: i64) -> impl Future<Output = StoreResult<Vec<StandingRecord>>> + Send;
+    fn participation(&self, round_id: Uuid, user_id: Uuid) -> impl Future<Output = StoreResult<Option<ParticipationRecord>>> + Send;
+    /// How many counted results beat this one; and how many are counted in all.
+    fn rank_of(&self, round_id: Uuid, score: i64, time_used_ms: Millis, finished_at: Millis) -> impl Future<Output = StoreResult<(i64, i64)>> + Send;
+}
+
+/// The store chosen at start-up.
+#[derive(Clone)]
+pub enum AnyStore {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+impl AnyStore {
+    /// `sqlite:…` or a file path → SQLite (created if missing); `postgres://…` → PostgreSQL.
+    /// Runs the backend's migrations.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(AnyStore::Postgres(PgStore::connect(url).await?))
+        } else {
+            Ok(AnyStore::Sqlite(SqliteStore::connect(url).await?))
+        }
+    }
+}
+
+macro_rules! delegate {
+    ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {
+        impl Store for AnyStore {
+            fn backend(&self) -> &'static str {
+                match self { AnyStore::Sqlite(s) => s.backend(), AnyStore::Postgres(s) => s.backend() }
+            }
+            $(
+                async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    match self {
+                        AnyStore::Sqlite(s) => s.$name($($arg),*).await,
+                        AnyStore::Postgres(s) => s.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+delegate! {
+    fn ping(&self) -> StoreResult<()>;
+    fn insert_unit(&self, unit: &Unit, code: Option<&str>, now: Millis) -> StoreResult<()>;
+    fn list_units(&self) -> StoreResult<Vec<Unit>>;
+    fn insert_user(&self, user: &NewUser) -> StoreResult<()>;
+    fn user_by_phone(&self, phone: &str) -> StoreResult<Option<UserRecord>>;
+    fn user_by_id(&self, id: Uuid) -> StoreResult<Option<UserRecord>>;
+    fn count_users(&self) -> StoreResult<i64>;
+    fn insert_session(&self, token_hash: &str, user_id: Uuid, now: Millis, expires_at: Millis) -> StoreResult<()>;
+    fn session_user(&self, token_hash: &str, now: Millis) -> StoreResult<Option<UserRecord>>;
+    fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    fn hit_rate_limit(&self, key: &str, now: Millis, window_ms: Millis) -> StoreResult<i64>;
+    fn clear_rate_limit(&self, key: &str) -> StoreResult<()>;
+    fn upsert_topic(&self, topic: &Topic) -> StoreResult<()>;
+    fn list_topics(&self) -> StoreResult<Vec<Topic>>;
+    fn insert_question(&self, draft: &QuestionDraft, now: Millis) -> StoreResult<Uuid>;
+    fn count_questions(&self) -> StoreResult<i64>;
+    fn question_pool(&self) -> StoreResult<Vec<PoolEntry>>;
+    fn insert_contest(&self, contest: &ContestRecord) -> StoreResult<()>;
+    fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>>;
+    fn insert_round(&self, round: &RoundRecord) -> StoreResult<()>;
+    fn set_round_window(&self, round_id: Uuid, opens_at: Millis, closes_at: Millis) -> StoreResult<()>;
+    fn list_rounds(&self) -> StoreResult<Vec<RoundRecord>>;
+    fn get_round(&self, id: Uuid) -> StoreResult<Option<RoundRecord>>;
+    fn start_attempt(&self, req: &StartRequest) -> StoreResult<StartOutcome>;
+    fn attempt(&self, id: Uuid) -> StoreResult<Option<AttemptRecord>>;
+    fn attempt_items(&self, id: Uuid) -> StoreResult<Vec<ItemRecord>>;
+    fn save_answer(&self, attempt_id: Uuid, user_id: Uuid, version_id: Uuid, option_id: Uuid, now: Millis) -> StoreResult<()>;
+    fn finalise_attempt(&self, attempt_id: Uuid, now: Millis, by_participant: bool, prediction: Option<i64>) -> StoreResult<Option<AttemptRecord>>;
+    fn overdue_attempts(&self, now: Millis, limit: i64) -> StoreResult<Vec<Uuid>>;
+    fn review_items(&self, attempt_id: Uuid) -> StoreResult<Vec<ReviewRecord>>;
+    fn user_attempts(&self, user_id: Uuid) -> StoreResult<Vec<AttemptRecord>>;
+    fn user_participations(&self, user_id: Uuid) -> StoreResult<Vec<ParticipationRecord>>;
+    fn round_standings(&self, round_id: Uuid, limit: i64) -> StoreResult<Vec<StandingRecord>>;
+    fn participation(&self, round_id: Uuid, user_id: Uuid) -> StoreResult<Option<ParticipationRecord>>;
+    fn rank_of(&self, round_id: Uuid, score: i64, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)>;
+}

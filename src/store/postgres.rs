@@ -1,0 +1,43 @@
+//! PostgreSQL: for large deployments with several stateless app servers. Write
+//! transactions take row locks (`FOR UPDATE` / `FOR SHARE`) on the participation
+//! and attempt rows they change, so concurrent servers serialise per participant only.
+use super::shared::*;
+use super::*;
+use crate::domain::units::Unit;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Postgres;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    const BACKEND: &'static str = "postgres";
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    const LOCK: &'static str = " FOR UPDATE";
+    const SHARE: &'static str = " FOR SHARE";
+
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let max = std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+        let pool = PgPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        // Several app servers may start at once: the migrator takes an advisory lock.
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    fn reader(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+store_impl!(PgStore, Postgres);

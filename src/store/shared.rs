@@ -1,0 +1,703 @@
+//! SQL that SQLite and PostgreSQL share, written once. Both schemas use the same
+//! names; identifiers bind as `uuid::Uuid` (BLOB in SQLite, UUID in PostgreSQL)
+//! and times as BIGINT milliseconds, and `$n` placeholders work in both.
+//!
+//! `store_impl!` expands inside each backend's module. The backend supplies:
+//! `reader()` and `writer()` pools, `BEGIN_WRITE` (the statement opening a write
+//! transaction) and `LOCK` / `SHARE` (row-lock suffixes for SELECTs in one).
+use super::types::*;
+pub(crate) use crate::domain::{AttemptStatus, CountingRule};
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct UnitRow {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub name: String,
+    pub kind: String,
+    pub headcount: i64,
+}
+
+impl From<UnitRow> for crate::domain::units::Unit {
+    fn from(r: UnitRow) -> Self {
+        crate::domain::units::Unit {
+            id: r.id,
+            parent_id: r.parent_id,
+            name: r.name,
+            kind: crate::domain::units::UnitKind::parse(&r.kind).unwrap_or(crate::domain::units::UnitKind::Agency),
+            headcount: r.headcount,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RoundRow {
+    pub id: Uuid,
+    pub contest_id: Uuid,
+    pub contest_title: String,
+    pub title: String,
+    pub position: i64,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub question_count: i64,
+    pub duration_ms: i64,
+    pub max_attempts: i64,
+    pub counting: String,
+    pub prediction_prompt: Option<String>,
+    pub created_at: i64,
+}
+
+impl From<RoundRow> for RoundRecord {
+    fn from(r: RoundRow) -> Self {
+        RoundRecord {
+            id: r.id,
+            contest_id: r.contest_id,
+            contest_title: r.contest_title,
+            title: r.title,
+            position: r.position,
+            opens_at: r.opens_at,
+            closes_at: r.closes_at,
+            question_count: r.question_count,
+            duration_ms: r.duration_ms,
+            max_attempts: r.max_attempts,
+            counting: CountingRule::parse(&r.counting).unwrap_or_default(),
+            prediction_prompt: r.prediction_prompt,
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AttemptRow {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub user_id: Uuid,
+    pub seq: i64,
+    pub status: String,
+    pub started_at: i64,
+    pub deadline_at: i64,
+    pub finished_at: Option<i64>,
+    pub score: Option<i64>,
+    pub max_score: i64,
+    pub time_used_ms: Option<i64>,
+    pub prediction: Option<i64>,
+}
+
+impl From<AttemptRow> for AttemptRecord {
+    fn from(r: AttemptRow) -> Self {
+        AttemptRecord {
+            id: r.id,
+            round_id: r.round_id,
+            user_id: r.user_id,
+            seq: r.seq,
+            status: AttemptStatus::parse(&r.status).unwrap_or(AttemptStatus::Expired),
+            started_at: r.started_at,
+            deadline_at: r.deadline_at,
+            finished_at: r.finished_at,
+            score: r.score,
+            max_score: r.max_score,
+            time_used_ms: r.time_used_ms,
+            prediction: r.prediction,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ItemRow {
+    pub position: i64,
+    pub version_id: Uuid,
+    pub stem: String,
+    pub option_order: String,
+    pub chosen_option_id: Option<Uuid>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct OptionRow {
+    pub version_id: Uuid,
+    pub position: i64,
+    pub id: Uuid,
+    pub text: String,
+}
+
+/// Puts each item's options in the order they were shown.
+pub(crate) fn assemble_items(items: Vec<ItemRow>, options: Vec<OptionRow>) -> Vec<ItemRecord> {
+    let mut by_version: std::collections::HashMap<Uuid, Vec<OptionRow>> = std::collections::HashMap::new();
+    for o in options {
+        by_version.entry(o.version_id).or_default().push(o);
+    }
+    items
+        .into_iter()
+        .map(|it| {
+            let opts = by_version.get(&it.version_id).map(Vec::as_slice).unwrap_or(&[]);
+            let options = it
+                .option_order
+                .split(',')
+                .filter_map(|p| p.parse::<i64>().ok())
+                .filter_map(|p| opts.iter().find(|o| o.position == p))
+                .map(|o| (o.id, o.text.clone()))
+                .collect();
+            ItemRecord { position: it.position, version_id: it.version_id, stem: it.stem, options, chosen_option_id: it.chosen_option_id }
+        })
+        .collect()
+}
+
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+pub(crate) const USER_SELECT: &str = "SELECT u.id, u.full_name, u.phone, u.unit_id, un.name AS unit_name, u.password_hash, u.role \
+     FROM users u JOIN units un ON un.id = u.unit_id";
+pub(crate) const ROUND_SELECT: &str = "SELECT r.id, r.contest_id, c.title AS contest_title, r.title, r.position, r.opens_at, r.closes_at, \
+     r.question_count, r.duration_ms, r.max_attempts, r.counting, r.prediction_prompt, r.created_at \
+     FROM rounds r JOIN contests c ON c.id = r.contest_id";
+pub(crate) const ATTEMPT_COLUMNS: &str =
+    "id, round_id, user_id, seq, status, started_at, deadline_at, finished_at, score, max_score, time_used_ms, prediction";
+pub(crate) const PARTICIPATION_COLUMNS: &str = "round_id, user_id, attempts_started, active_attempt_id, best_attempt_id, \
+     best_score, best_time_ms, best_finished_at, prediction";
+
+/// Expands to `impl Store for $store`. Needs `use super::shared::*` and the
+/// backend's `$db` (sqlx database type) in scope.
+macro_rules! store_impl {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            async fn fetch_attempt(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                id: Uuid,
+            ) -> StoreResult<Option<AttemptRecord>> {
+                let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1{}", Self::LOCK);
+                Ok(sqlx::query_as::<_, AttemptRow>(&sql).bind(id).fetch_optional(&mut **tx).await?.map(Into::into))
+            }
+
+            /// Grades and closes an attempt inside a write transaction; `None` if already final.
+            async fn finalise_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                attempt_id: Uuid,
+                now: Millis,
+                by_participant: bool,
+                prediction: Option<i64>,
+            ) -> StoreResult<Option<AttemptRecord>> {
+                use crate::domain::attempt;
+                let Some(a) = Self::fetch_attempt(tx, attempt_id).await? else { return Err(StoreError::NotFound) };
+                let Ok(status) = attempt::finalise(a.status, a.deadline_at, now, by_participant) else { return Ok(None) };
+                let answers: Vec<(Option<Uuid>, Uuid)> = sqlx::query_as(
+                    "SELECT ai.chosen_option_id, o.id FROM attempt_items ai \
+                     JOIN question_options o ON o.version_id = ai.version_id AND o.is_correct \
+                     WHERE ai.attempt_id = $1",
+                )
+                .bind(attempt_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                let score = attempt::score(answers);
+                let finished_at = now.min(a.deadline_at);
+                let time_used = attempt::time_used(a.started_at, finished_at, a.deadline_at);
+                let prediction = if status == AttemptStatus::Submitted { prediction } else { None };
+                sqlx::query(
+                    "UPDATE attempts SET status = $2, finished_at = $3, score = $4, time_used_ms = $5, prediction = $6 WHERE id = $1",
+                )
+                .bind(attempt_id)
+                .bind(status.as_str())
+                .bind(finished_at)
+                .bind(score)
+                .bind(time_used)
+                .bind(prediction)
+                .execute(&mut **tx)
+                .await?;
+
+                // The counted result and the prediction of the participant in this round.
+                let counting: String = sqlx::query_scalar("SELECT counting FROM rounds WHERE id = $1")
+                    .bind(a.round_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                let sql = format!("SELECT {PARTICIPATION_COLUMNS} FROM participations WHERE round_id = $1 AND user_id = $2{}", Self::LOCK);
+                let p: ParticipationRecord = sqlx::query_as(&sql).bind(a.round_id).bind(a.user_id).fetch_one(&mut **tx).await?;
+                let new = attempt::Outcome { score, time_used_ms: time_used, finished_at };
+                let old = match (p.best_score, p.best_time_ms, p.best_finished_at) {
+                    (Some(score), Some(time_used_ms), Some(finished_at)) => Some(attempt::Outcome { score, time_used_ms, finished_at }),
+                    _ => None,
+                };
+                let replaces = attempt::replaces(CountingRule::parse(&counting).unwrap_or_default(), &new, old.as_ref());
+                // The prediction is fixed by the participant's first submitted attempt.
+                let first_submission: bool = status == AttemptStatus::Submitted
+                    && sqlx::query_scalar::<_, i64>(
+                        "SELECT CAST(COUNT(*) AS BIGINT) FROM attempts WHERE round_id = $1 AND user_id = $2 AND status = 'submitted' AND id <> $3",
+                    )
+                    .bind(a.round_id)
+                    .bind(a.user_id)
+                    .bind(attempt_id)
+                    .fetch_one(&mut **tx)
+                    .await?
+                        == 0;
+                sqlx::query(
+                    "UPDATE participations SET \
+                       active_attempt_id = CASE WHEN active_attempt_id = $3 THEN NULL ELSE active_attempt_id END, \
+                       best_attempt_id = CASE WHEN $4 THEN $3 ELSE best_attempt_id END, \
+                       best_score = CASE WHEN $4 THEN $5 ELSE best_score END, \
+                       best_time_ms = CASE WHEN $4 THEN $6 ELSE best_time_ms END, \
+                       best_finished_at = CASE WHEN $4 THEN $7 ELSE best_finished_at END, \
+                       prediction = CASE WHEN $8 THEN $9 ELSE prediction END \
+                     WHERE round_id = $1 AND user_id = $2",
+                )
+                .bind(a.round_id)
+                .bind(a.user_id)
+                .bind(attempt_id)
+                .bind(replaces)
+                .bind(score)
+                .bind(time_used)
+                .bind(finished_at)
+                .bind(first_submission)
+                .bind(prediction)
+                .execute(&mut **tx)
+                .await?;
+                Ok(Some(AttemptRecord {
+                    status,
+                    finished_at: Some(finished_at),
+                    score: Some(score),
+                    time_used_ms: Some(time_used),
+                    prediction,
+                    ..a
+                }))
+            }
+        }
+
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                Self::BACKEND
+            }
+
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1").execute(self.reader()).await?;
+                Ok(())
+            }
+
+            async fn insert_unit(&self, unit: &Unit, code: Option<&str>, now: Millis) -> StoreResult<()> {
+                sqlx::query("INSERT INTO units (id, parent_id, code, name, kind, headcount, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(unit.id)
+                    .bind(unit.parent_id)
+                    .bind(code)
+                    .bind(&unit.name)
+                    .bind(unit.kind.as_str())
+                    .bind(unit.headcount)
+                    .bind(now)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn list_units(&self) -> StoreResult<Vec<Unit>> {
+                let rows: Vec<UnitRow> = sqlx::query_as("SELECT id, parent_id, name, kind, headcount FROM units ORDER BY name")
+                    .fetch_all(self.reader())
+                    .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn insert_user(&self, u: &NewUser) -> StoreResult<()> {
+                let r = sqlx::query(
+                    "INSERT INTO users (id, full_name, phone, unit_id, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(u.id)
+                .bind(&u.full_name)
+                .bind(&u.phone)
+                .bind(u.unit_id)
+                .bind(&u.password_hash)
+                .bind(u.role.as_str())
+                .bind(u.created_at)
+                .execute(self.writer())
+                .await;
+                match r {
+                    Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("phone")),
+                    Err(e) => Err(e.into()),
+                    Ok(_) => Ok(()),
+                }
+            }
+
+            async fn user_by_phone(&self, phone: &str) -> StoreResult<Option<UserRecord>> {
+                let sql = format!("{USER_SELECT} WHERE u.phone = $1");
+                Ok(sqlx::query_as(&sql).bind(phone).fetch_optional(self.reader()).await?)
+            }
+
+            async fn user_by_id(&self, id: Uuid) -> StoreResult<Option<UserRecord>> {
+                let sql = format!("{USER_SELECT} WHERE u.id = $1");
+                Ok(sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?)
+            }
+
+            async fn count_users(&self) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM users").fetch_one(self.reader()).await?)
+            }
+
+            async fn insert_session(&self, token_hash: &str, user_id: Uuid, now: Millis, expires_at: Millis) -> StoreResult<()> {
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn session_user(&self, token_hash: &str, now: Millis) -> StoreResult<Option<UserRecord>> {
+                let sql = format!("{USER_SELECT} JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2");
+                Ok(sqlx::query_as(&sql).bind(token_hash).bind(now).fetch_optional(self.reader()).await?)
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.writer()).await?;
+                Ok(())
+            }
+
+            async fn hit_rate_limit(&self, key: &str, now: Millis, window_ms: Millis) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                       hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+                       window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END \
+                     RETURNING hits",
+                )
+                .bind(key)
+                .bind(now)
+                .bind(now - window_ms)
+                .fetch_one(self.writer())
+                .await?)
+            }
+
+            async fn clear_rate_limit(&self, key: &str) -> StoreResult<()> {
+                sqlx::query("DELETE FROM rate_limits WHERE key = $1").bind(key).execute(self.writer()).await?;
+                Ok(())
+            }
+
+            async fn upsert_topic(&self, t: &Topic) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO topics (slug, name, description, position) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description, position = excluded.position",
+                )
+                .bind(&t.slug)
+                .bind(&t.name)
+                .bind(&t.description)
+                .bind(t.position)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            async fn list_topics(&self) -> StoreResult<Vec<Topic>> {
+                Ok(sqlx::query_as("SELECT slug, name, description, position FROM topics ORDER BY position, slug")
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn insert_question(&self, d: &QuestionDraft, now: Millis) -> StoreResult<Uuid> {
+                let (qid, vid) = (Uuid::new_v4(), Uuid::new_v4());
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let r = sqlx::query(
+                    "INSERT INTO questions (id, key, topic, status, current_version_id, created_at) VALUES ($1, $2, $3, 'active', $4, $5)",
+                )
+                .bind(qid)
+                .bind(&d.key)
+                .bind(&d.topic)
+                .bind(vid)
+                .bind(now)
+                .execute(&mut *tx)
+                .await;
+                if let Err(e) = r {
+                    return Err(if is_unique_violation(&e) { StoreError::Conflict("question key") } else { e.into() });
+                }
+                sqlx::query(
+                    "INSERT INTO question_versions (id, question_id, version, stem, explanation, source, passage, difficulty, created_at) \
+                     VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(vid)
+                .bind(qid)
+                .bind(d.stem.trim())
+                .bind(d.explanation.trim())
+                .bind(d.source.trim())
+                .bind(d.passage.trim())
+                .bind(d.difficulty)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO question_options (id, version_id, position, text, is_correct) ");
+                qb.push_values(d.options.iter().enumerate(), |mut b, (i, text)| {
+                    b.push_bind(Uuid::new_v4()).push_bind(vid).push_bind(i as i64).push_bind(text.trim().to_string()).push_bind(i == d.correct);
+                });
+                qb.build().execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(qid)
+            }
+
+            async fn count_questions(&self) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM questions").fetch_one(self.reader()).await?)
+            }
+
+            async fn question_pool(&self) -> StoreResult<Vec<PoolEntry>> {
+                Ok(sqlx::query_as(
+                    "SELECT v.id AS version_id, q.topic, CAST(COUNT(o.id) AS BIGINT) AS option_count \
+                     FROM questions q JOIN question_versions v ON v.id = q.current_version_id \
+                     JOIN question_options o ON o.version_id = v.id \
+                     WHERE q.status = 'active' GROUP BY v.id, q.topic ORDER BY v.id",
+                )
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn insert_contest(&self, c: &ContestRecord) -> StoreResult<()> {
+                sqlx::query("INSERT INTO contests (id, title, description, rules, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(c.id)
+                    .bind(&c.title)
+                    .bind(&c.description)
+                    .bind(&c.rules)
+                    .bind(c.created_at)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>> {
+                Ok(sqlx::query_as("SELECT id, title, description, rules, created_at FROM contests WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn insert_round(&self, r: &RoundRecord) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO rounds (id, contest_id, title, position, opens_at, closes_at, question_count, duration_ms, \
+                       max_attempts, counting, prediction_prompt, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(r.id)
+                .bind(r.contest_id)
+                .bind(&r.title)
+                .bind(r.position)
+                .bind(r.opens_at)
+                .bind(r.closes_at)
+                .bind(r.question_count)
+                .bind(r.duration_ms)
+                .bind(r.max_attempts)
+                .bind(r.counting.as_str())
+                .bind(&r.prediction_prompt)
+                .bind(r.created_at)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            async fn set_round_window(&self, round_id: Uuid, opens_at: Millis, closes_at: Millis) -> StoreResult<()> {
+                sqlx::query("UPDATE rounds SET opens_at = $2, closes_at = $3 WHERE id = $1")
+                    .bind(round_id)
+                    .bind(opens_at)
+                    .bind(closes_at)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn list_rounds(&self) -> StoreResult<Vec<RoundRecord>> {
+                let sql = format!("{ROUND_SELECT} ORDER BY r.opens_at, r.position");
+                let rows: Vec<RoundRow> = sqlx::query_as(&sql).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn get_round(&self, id: Uuid) -> StoreResult<Option<RoundRecord>> {
+                let sql = format!("{ROUND_SELECT} WHERE r.id = $1");
+                let row: Option<RoundRow> = sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn start_attempt(&self, req: &StartRequest) -> StoreResult<StartOutcome> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let (max_attempts, duration_ms, closes_at): (i64, i64, i64) =
+                    sqlx::query_as("SELECT max_attempts, duration_ms, closes_at FROM rounds WHERE id = $1")
+                        .bind(req.round_id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                sqlx::query("INSERT INTO participations (round_id, user_id, unit_id) VALUES ($1, $2, $3) ON CONFLICT (round_id, user_id) DO NOTHING")
+                    .bind(req.round_id)
+                    .bind(req.user_id)
+                    .bind(req.unit_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let sql = format!("SELECT {PARTICIPATION_COLUMNS} FROM participations WHERE round_id = $1 AND user_id = $2{}", Self::LOCK);
+                let p: ParticipationRecord = sqlx::query_as(&sql).bind(req.round_id).bind(req.user_id).fetch_one(&mut *tx).await?;
+                if let Some(active) = p.active_attempt_id {
+                    let a = Self::fetch_attempt(&mut tx, active).await?.ok_or(StoreError::NotFound)?;
+                    if a.status == AttemptStatus::InProgress && req.now < a.deadline_at {
+                        tx.commit().await?;
+                        return Ok(StartOutcome { attempt_id: active, resumed: true });
+                    }
+                    Self::finalise_in(&mut tx, active, req.now, false, None).await?;
+                }
+                if p.attempts_started >= max_attempts {
+                    tx.commit().await?;
+                    return Err(StoreError::AttemptsExhausted);
+                }
+                let deadline = crate::domain::attempt::deadline(req.now, duration_ms, closes_at);
+                let sql = format!("INSERT INTO attempts ({ATTEMPT_COLUMNS}) VALUES ($1, $2, $3, $4, 'in_progress', $5, $6, NULL, NULL, $7, NULL, NULL)");
+                sqlx::query(&sql)
+                    .bind(req.attempt_id)
+                    .bind(req.round_id)
+                    .bind(req.user_id)
+                    .bind(p.attempts_started + 1)
+                    .bind(req.now)
+                    .bind(deadline)
+                    .bind(req.items.len() as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                if !req.items.is_empty() {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO attempt_items (attempt_id, position, version_id, option_order) ");
+                    qb.push_values(req.items.iter().enumerate(), |mut b, (i, it)| {
+                        let order = it.option_order.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(",");
+                        b.push_bind(req.attempt_id).push_bind(i as i64 + 1).push_bind(it.version_id).push_bind(order);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+                sqlx::query(
+                    "UPDATE participations SET attempts_started = attempts_started + 1, active_attempt_id = $3 WHERE round_id = $1 AND user_id = $2",
+                )
+                .bind(req.round_id)
+                .bind(req.user_id)
+                .bind(req.attempt_id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(StartOutcome { attempt_id: req.attempt_id, resumed: false })
+            }
+
+            async fn attempt(&self, id: Uuid) -> StoreResult<Option<AttemptRecord>> {
+                let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1");
+                let row: Option<AttemptRow> = sqlx::query_as(&sql).bind(id).fetch_optional(self.reader()).await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn attempt_items(&self, id: Uuid) -> StoreResult<Vec<ItemRecord>> {
+                let items: Vec<ItemRow> = sqlx::query_as(
+                    "SELECT ai.position, ai.version_id, v.stem, ai.option_order, ai.chosen_option_id \
+                     FROM attempt_items ai JOIN question_versions v ON v.id = ai.version_id \
+                     WHERE ai.attempt_id = $1 ORDER BY ai.position",
+                )
+                .bind(id)
+                .fetch_all(self.reader())
+                .await?;
+                let options: Vec<OptionRow> = sqlx::query_as(
+                    "SELECT o.version_id, o.position, o.id, o.text FROM question_options o \
+                     WHERE o.version_id IN (SELECT version_id FROM attempt_items WHERE attempt_id = $1)",
+                )
+                .bind(id)
+                .fetch_all(self.reader())
+                .await?;
+                Ok(assemble_items(items, options))
+            }
+
+            async fn save_answer(&self, attempt_id: Uuid, user_id: Uuid, version_id: Uuid, option_id: Uuid, now: Millis) -> StoreResult<()> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let sql = format!("SELECT status, deadline_at, user_id FROM attempts WHERE id = $1{}", Self::SHARE);
+                let (status, deadline, owner): (String, i64, Uuid) =
+                    sqlx::query_as(&sql).bind(attempt_id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+                if owner != user_id {
+                    return Err(StoreError::NotFound);
+                }
+                let status = AttemptStatus::parse(&status).unwrap_or(AttemptStatus::Expired);
+                match crate::domain::attempt::check_answer(status, deadline, now) {
+                    Err(crate::domain::attempt::AttemptError::Finished) => return Err(StoreError::AttemptFinished),
+                    Err(crate::domain::attempt::AttemptError::DeadlinePassed) => return Err(StoreError::DeadlinePassed),
+                    Ok(()) => {}
+                }
+                let updated = sqlx::query(
+                    "UPDATE attempt_items SET chosen_option_id = $3, answered_at = $4 \
+                     WHERE attempt_id = $1 AND version_id = $2 \
+                       AND EXISTS (SELECT 1 FROM question_options o WHERE o.id = $3 AND o.version_id = $2)",
+                )
+                .bind(attempt_id)
+                .bind(version_id)
+                .bind(option_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    let in_attempt: Option<i64> = sqlx::query_scalar("SELECT position FROM attempt_items WHERE attempt_id = $1 AND version_id = $2")
+                        .bind(attempt_id)
+                        .bind(version_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    return Err(if in_attempt.is_none() { StoreError::QuestionNotInAttempt } else { StoreError::OptionNotInQuestion });
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn finalise_attempt(&self, attempt_id: Uuid, now: Millis, by_participant: bool, prediction: Option<i64>) -> StoreResult<Option<AttemptRecord>> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let r = Self::finalise_in(&mut tx, attempt_id, now, by_participant, prediction).await?;
+                tx.commit().await?;
+                Ok(r)
+            }
+
+            async fn overdue_attempts(&self, now: Millis, limit: i64) -> StoreResult<Vec<Uuid>> {
+                Ok(sqlx::query_scalar(
+                    "SELECT id FROM attempts WHERE status = 'in_progress' AND deadline_at < $1 ORDER BY deadline_at LIMIT $2",
+                )
+                .bind(now - crate::domain::GRACE_MS)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn review_items(&self, attempt_id: Uuid) -> StoreResult<Vec<ReviewRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT ai.position, ai.version_id, o.id AS correct_option_id, ai.chosen_option_id, v.explanation, v.source, v.passage \
+                     FROM attempt_items ai JOIN question_versions v ON v.id = ai.version_id \
+                     JOIN question_options o ON o.version_id = ai.version_id AND o.is_correct \
+                     WHERE ai.attempt_id = $1 ORDER BY ai.position",
+                )
+                .bind(attempt_id)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn user_attempts(&self, user_id: Uuid) -> StoreResult<Vec<AttemptRecord>> {
+                let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE user_id = $1 ORDER BY started_at DESC");
+                let rows: Vec<AttemptRow> = sqlx::query_as(&sql).bind(user_id).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn user_participations(&self, user_id: Uuid) -> StoreResult<Vec<ParticipationRecord>> {
+                let sql = format!("SELECT {PARTICIPATION_COLUMNS} FROM participations WHERE user_id = $1");
+                Ok(sqlx::query_as(&sql).bind(user_id).fetch_all(self.reader()).await?)
+            }
+
+            async fn participation(&self, round_id: Uuid, user_id: Uuid) -> StoreResult<Option<ParticipationRecord>> {
+                let sql = format!("SELECT {PARTICIPATION_COLUMNS} FROM participations WHERE round_id = $1 AND user_id = $2");
+                Ok(sqlx::query_as(&sql).bind(round_id).bind(user_id).fetch_optional(self.reader()).await?)
+            }
+
+            async fn round_standings(&self, round_id: Uuid, limit: i64) -> StoreResult<Vec<StandingRecord>> {
+                Ok(sqlx::query_as(
+                    "SELECT p.user_id, u.full_name, u.phone, un.name AS unit_name, p.best_score AS score, \
+                       p.best_time_ms AS time_used_ms, p.best_finished_at AS finished_at, p.prediction \
+                     FROM participations p JOIN users u ON u.id = p.user_id JOIN units un ON un.id = p.unit_id \
+                     WHERE p.round_id = $1 AND p.best_attempt_id IS NOT NULL \
+                     ORDER BY p.best_score DESC, p.best_time_ms, p.best_finished_at LIMIT $2",
+                )
+                .bind(round_id)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn rank_of(&self, round_id: Uuid, score: i64, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)> {
+                Ok(sqlx::query_as(
+                    "SELECT CAST(COALESCE(SUM(CASE WHEN best_score > $2 OR (best_score = $2 AND best_time_ms < $3) \
+                       OR (best_score = $2 AND best_time_ms = $3 AND best_finished_at < $4) THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                       CAST(COUNT(*) AS BIGINT) \
+                     FROM participations WHERE round_id = $1 AND best_attempt_id IS NOT NULL",
+                )
+                .bind(round_id)
+                .bind(score)
+                .bind(time_used_ms)
+                .bind(finished_at)
+                .fetch_one(self.reader())
+                .await?)
+            }
+        }
+    };
+}

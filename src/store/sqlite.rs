@@ -1,0 +1,74 @@
+//! SQLite: the embedded default. WAL mode, a busy timeout, and every write
+//! through one connection whose transactions begin IMMEDIATE: writers queue in
+//! the pool instead of spinning on SQLITE_BUSY, and readers never block.
+use super::shared::*;
+use super::*;
+use crate::domain::units::Unit;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Sqlite;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    read: SqlitePool,
+    write: SqlitePool,
+}
+
+impl SqliteStore {
+    const BACKEND: &'static str = "sqlite";
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    /// SQLite locks the whole database for a write transaction: no row locks.
+    const LOCK: &'static str = "";
+    const SHARE: &'static str = "";
+
+    /// `url` is `sqlite:path` / `sqlite://path` or a plain file path; the file and
+    /// its folder are created when missing.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+        }
+        let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // NORMAL in WAL mode: a commit survives the process being killed;
+            // only a power cut may lose the last transactions.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts.clone())
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        let readers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2) as u32 * 2;
+        let read = SqlitePoolOptions::new()
+            .max_connections(readers)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(opts.read_only(true))
+            .await?;
+        Ok(Self { read, write })
+    }
+
+    fn reader(&self) -> &SqlitePool {
+        &self.read
+    }
+
+    fn writer(&self) -> &SqlitePool {
+        &self.write
+    }
+
+    /// Copies the live database into `dest` (SQLite's `VACUUM INTO`: a consistent snapshot).
+    pub async fn backup_to(&self, dest: &str) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO $1").bind(dest).execute(&self.write).await?;
+        Ok(())
+    }
+}
+
+store_impl!(SqliteStore, Sqlite);

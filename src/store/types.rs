@@ -1,0 +1,168 @@
+//! Records the store reads and writes.
+use crate::domain::{AttemptStatus, CountingRule, Millis};
+use crate::model::Role;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub id: Uuid,
+    pub full_name: String,
+    pub phone: String,
+    pub unit_id: Uuid,
+    pub password_hash: String,
+    pub role: Role,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: Uuid,
+    pub full_name: String,
+    pub phone: String,
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub password_hash: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Topic {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PoolEntry {
+    pub version_id: Uuid,
+    pub topic: String,
+    pub option_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ContestRecord {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub rules: String,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundRecord {
+    pub id: Uuid,
+    pub contest_id: Uuid,
+    /// Filled on reads.
+    pub contest_title: String,
+    pub title: String,
+    pub position: i64,
+    pub opens_at: Millis,
+    pub closes_at: Millis,
+    pub question_count: i64,
+    pub duration_ms: Millis,
+    pub max_attempts: i64,
+    pub counting: CountingRule,
+    pub prediction_prompt: Option<String>,
+    pub created_at: Millis,
+}
+
+impl RoundRecord {
+    pub fn rules(&self) -> crate::domain::round::RoundRules {
+        crate::domain::round::RoundRules {
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            question_count: self.question_count,
+            duration_ms: self.duration_ms,
+            max_attempts: self.max_attempts,
+            counting: self.counting,
+        }
+    }
+}
+
+/// One drawn question of a new attempt: its version and the order its options are shown in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawnItem {
+    pub version_id: Uuid,
+    /// Positions of the version's options, in display order.
+    pub option_order: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StartRequest {
+    pub attempt_id: Uuid,
+    pub round_id: Uuid,
+    pub user_id: Uuid,
+    pub unit_id: Uuid,
+    pub now: Millis,
+    pub items: Vec<DrawnItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartOutcome {
+    pub attempt_id: Uuid,
+    /// True when an attempt already in progress was returned instead of a new one.
+    pub resumed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRecord {
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub user_id: Uuid,
+    pub seq: i64,
+    pub status: AttemptStatus,
+    pub started_at: Millis,
+    pub deadline_at: Millis,
+    pub finished_at: Option<Millis>,
+    pub score: Option<i64>,
+    pub max_score: i64,
+    pub time_used_ms: Option<Millis>,
+    pub prediction: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRecord {
+    pub position: i64,
+    pub version_id: Uuid,
+    pub stem: String,
+    /// (option id, text), in the order shown to this participant.
+    pub options: Vec<(Uuid, String)>,
+    pub chosen_option_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReviewRecord {
+    pub position: i64,
+    pub version_id: Uuid,
+    pub correct_option_id: Uuid,
+    pub chosen_option_id: Option<Uuid>,
+    pub explanation: String,
+    pub source: String,
+    pub passage: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ParticipationRecord {
+    pub round_id: Uuid,
+    pub user_id: Uuid,
+    pub attempts_started: i64,
+    pub active_attempt_id: Option<Uuid>,
+    pub best_attempt_id: Option<Uuid>,
+    pub best_score: Option<i64>,
+    pub best_time_ms: Option<i64>,
+    pub best_finished_at: Option<i64>,
+    pub prediction: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StandingRecord {
+    pub user_id: Uuid,
+    pub full_name: String,
+    pub phone: String,
+    pub unit_name: String,
+    pub score: i64,
+    pub time_used_ms: i64,
+    pub finished_at: i64,
+    pub prediction: Option<i64>,
+}
