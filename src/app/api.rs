@@ -30,7 +30,10 @@ mod ctx {
 
     pub fn client_ip(state: &AppState) -> AppResult<String> {
         let p = parts()?;
-        let peer = p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+        let peer = p
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0);
         Ok(auth::client_ip(&p.headers, peer, state.config.trust_proxy))
     }
 
@@ -46,7 +49,10 @@ mod ctx {
 #[server]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     let state = ctx::state()?;
-    Ok(ctx::user(&state).await?.as_ref().map(crate::server::service::me))
+    Ok(ctx::user(&state)
+        .await?
+        .as_ref()
+        .map(crate::server::service::me))
 }
 
 #[server]
@@ -55,12 +61,28 @@ pub async fn list_units() -> Result<Vec<UnitDto>, AppError> {
 }
 
 #[server]
-pub async fn register(full_name: String, phone: String, unit_id: String, password: String) -> Result<(), AppError> {
+pub async fn register(
+    full_name: String,
+    phone: String,
+    unit_id: String,
+    password: String,
+) -> Result<(), AppError> {
     use crate::server::{auth, service};
     let state = ctx::state()?;
-    let unit_id = Uuid::parse_str(unit_id.trim()).map_err(|_| AppError::validation(crate::i18n::t().err_unit_unknown))?;
+    let unit_id = Uuid::parse_str(unit_id.trim())
+        .map_err(|_| AppError::validation(crate::i18n::t().err_unit_unknown))?;
     let ip = ctx::client_ip(&state)?;
-    let (_, token) = service::register(&state, RegisterInput { full_name, phone, unit_id, password }, &ip).await?;
+    let (_, token) = service::register(
+        &state,
+        RegisterInput {
+            full_name,
+            phone,
+            unit_id,
+            password,
+        },
+        &ip,
+    )
+    .await?;
     ctx::set_cookie(auth::session_cookie(&token, state.config.cookie_secure));
     leptos_axum::redirect("/");
     Ok(())
@@ -106,7 +128,12 @@ pub async fn home_data() -> Result<HomeView, AppError> {
         Some(u) => service::my_attempts(&state, u).await?,
         None => vec![],
     };
-    Ok(HomeView { me: user.as_ref().map(service::me), rounds, attempts, server_now: state.now() })
+    Ok(HomeView {
+        me: user.as_ref().map(service::me),
+        rounds,
+        attempts,
+        server_now: state.now(),
+    })
 }
 
 #[server]
@@ -126,7 +153,11 @@ pub async fn get_attempt(id: Uuid) -> Result<AttemptView, AppError> {
 }
 
 #[server]
-pub async fn save_answer(attempt_id: Uuid, question_id: Uuid, option_id: Uuid) -> Result<AnswerAck, AppError> {
+pub async fn save_answer(
+    attempt_id: Uuid,
+    question_id: Uuid,
+    option_id: Uuid,
+) -> Result<AnswerAck, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
     crate::server::service::save_answer(&state, &user, attempt_id, question_id, option_id).await
@@ -135,7 +166,11 @@ pub async fn save_answer(attempt_id: Uuid, question_id: Uuid, option_id: Uuid) -
 /// Submits the attempt. `unsaved` carries answers whose save was not yet
 /// acknowledged (a dropped network): they are saved first, within the deadline's grace.
 #[server]
-pub async fn submit_attempt(attempt_id: Uuid, prediction: Option<i64>, unsaved: Vec<(Uuid, Uuid)>) -> Result<AttemptView, AppError> {
+pub async fn submit_attempt(
+    attempt_id: Uuid,
+    prediction: Option<i64>,
+    unsaved: Vec<(Uuid, Uuid)>,
+) -> Result<AttemptView, AppError> {
     use crate::server::service;
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;

@@ -18,7 +18,12 @@ use uuid::Uuid;
 #[component]
 pub fn AttemptPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+    };
     let reload = RwSignal::new(0u32);
     let data = Resource::new(
         move || (id(), reload.get()),
@@ -63,13 +68,28 @@ enum Save {
 }
 
 #[component]
-fn Quiz(view: AttemptView, on_done: Callback<AttemptView>, on_stale: Callback<()>) -> impl IntoView {
+fn Quiz(
+    view: AttemptView,
+    on_done: Callback<AttemptView>,
+    on_stale: Callback<()>,
+) -> impl IntoView {
     let attempt_id = view.id;
     let deadline = view.deadline_at;
     let n = view.items.len();
     let items: Arc<Vec<ItemView>> = Arc::new(view.items);
-    let answers = RwSignal::new(items.iter().filter_map(|i| i.chosen_option_id.map(|o| (i.question_id, o))).collect::<HashMap<Uuid, Uuid>>());
-    let saves = RwSignal::new(answers.get_untracked().keys().map(|q| (*q, Save::Saved)).collect::<HashMap<Uuid, Save>>());
+    let answers = RwSignal::new(
+        items
+            .iter()
+            .filter_map(|i| i.chosen_option_id.map(|o| (i.question_id, o)))
+            .collect::<HashMap<Uuid, Uuid>>(),
+    );
+    let saves = RwSignal::new(
+        answers
+            .get_untracked()
+            .keys()
+            .map(|q| (*q, Save::Saved))
+            .collect::<HashMap<Uuid, Save>>(),
+    );
     let in_flight = StoredValue::new(HashSet::<Uuid>::new());
     let current = RwSignal::new(0usize);
     let submitting = RwSignal::new(false);
@@ -90,9 +110,11 @@ fn Quiz(view: AttemptView, on_done: Callback<AttemptView>, on_stale: Callback<()
         });
     });
 
-    let set_save = move |q: Uuid, s: Save| saves.update(|m| {
-        m.insert(q, s);
-    });
+    let set_save = move |q: Uuid, s: Save| {
+        saves.update(|m| {
+            m.insert(q, s);
+        })
+    };
 
     let submit = move || {
         if submitting.get_untracked() {
@@ -100,7 +122,12 @@ fn Quiz(view: AttemptView, on_done: Callback<AttemptView>, on_stale: Callback<()
         }
         submitting.set(true);
         let unsaved: Vec<(Uuid, Uuid)> = answers.with_untracked(|a| {
-            saves.with_untracked(|s| a.iter().filter(|(q, _)| s.get(q) != Some(&Save::Saved)).map(|(q, o)| (*q, *o)).collect())
+            saves.with_untracked(|s| {
+                a.iter()
+                    .filter(|(q, _)| s.get(q) != Some(&Save::Saved))
+                    .map(|(q, o)| (*q, *o))
+                    .collect()
+            })
         });
         let pred = prediction.get_untracked().trim().parse::<i64>().ok();
         spawn_local(async move {
@@ -140,7 +167,9 @@ fn Quiz(view: AttemptView, on_done: Callback<AttemptView>, on_stale: Callback<()
         spawn_local(async move {
             let mut delay = 500;
             loop {
-                let Some(want) = answers.with_untracked(|a| a.get(&q).copied()) else { break };
+                let Some(want) = answers.with_untracked(|a| a.get(&q).copied()) else {
+                    break;
+                };
                 if submitting.get_untracked() {
                     break;
                 }
@@ -159,7 +188,10 @@ fn Quiz(view: AttemptView, on_done: Callback<AttemptView>, on_stale: Callback<()
                     }
                     Err(e) => {
                         set_save(q, Save::Failed(e.message.clone()));
-                        if matches!(e.code, ErrorCode::DeadlinePassed | ErrorCode::AttemptFinished) {
+                        if matches!(
+                            e.code,
+                            ErrorCode::DeadlinePassed | ErrorCode::AttemptFinished
+                        ) {
                             submit();
                         }
                         break;
@@ -253,7 +285,11 @@ fn Quiz(view: AttemptView, on_done: Callback<AttemptView>, on_stale: Callback<()
                     let q = it.question_id;
                     let is_answered = move || answers.with(|a| a.contains_key(&q));
                     let label = move || {
-                        if is_answered() { format!("{} {}, {}", t().question_n_of, i + 1, t().answered) } else { format!("{} {}", t().question_n_of, i + 1) }
+                        if is_answered() {
+                            format!("{} {}, {}", t().question_n_of, i + 1, t().answered)
+                        } else {
+                            format!("{} {}", t().question_n_of, i + 1)
+                        }
                     };
                     view! {
                         <li>

@@ -13,7 +13,12 @@ use leptos_router::components::A;
 pub fn HomePage() -> impl IntoView {
     let session = expect_context::<super::Session>();
     let data = Resource::new(
-        move || (session.login.version().get(), session.logout.version().get()),
+        move || {
+            (
+                session.login.version().get(),
+                session.logout.version().get(),
+            )
+        },
         |_| api::home_data(),
     );
     view! {
@@ -36,8 +41,14 @@ pub fn HomePage() -> impl IntoView {
 fn Home(data: HomeView) -> impl IntoView {
     let (now, _) = server_clock(data.server_now, 1_000);
     let logged_in = data.me.is_some();
-    let (open, rest): (Vec<_>, Vec<_>) = data.rounds.into_iter().partition(|r| r.status == RoundStatus::Open);
-    let upcoming: Vec<_> = rest.into_iter().filter(|r| r.status == RoundStatus::Upcoming).collect();
+    let (open, rest): (Vec<_>, Vec<_>) = data
+        .rounds
+        .into_iter()
+        .partition(|r| r.status == RoundStatus::Open);
+    let upcoming: Vec<_> = rest
+        .into_iter()
+        .filter(|r| r.status == RoundStatus::Upcoming)
+        .collect();
     let start = ServerAction::<StartAttempt>::new();
     view! {
         <section aria-labelledby="open-h">
@@ -69,10 +80,19 @@ fn countdown(ms: i64) -> String {
 }
 
 #[component]
-fn RoundCard(round: RoundSummary, now: ReadSignal<i64>, logged_in: bool, start: ServerAction<StartAttempt>) -> impl IntoView {
+fn RoundCard(
+    round: RoundSummary,
+    now: ReadSignal<i64>,
+    logged_in: bool,
+    start: ServerAction<StartAttempt>,
+) -> impl IntoView {
     let r = round;
     let is_open = r.status == RoundStatus::Open;
-    let (target, label) = if is_open { (r.closes_at, t().round_closes_in) } else { (r.opens_at, t().round_opens_in) };
+    let (target, label) = if is_open {
+        (r.closes_at, t().round_closes_in)
+    } else {
+        (r.opens_at, t().round_opens_in)
+    };
     let mine = r.mine.clone();
     let used = mine.as_ref().map(|m| m.attempts_used).unwrap_or(0);
     let active = mine.as_ref().and_then(|m| m.active_attempt_id);
@@ -82,7 +102,10 @@ fn RoundCard(round: RoundSummary, now: ReadSignal<i64>, logged_in: bool, start: 
     let action = if !is_open {
         None
     } else if !logged_in {
-        Some(view! { <A href="/dang-nhap" attr:class="btn btn-primary">{t().login_to_take}</A> }.into_any())
+        Some(
+            view! { <A href="/dang-nhap" attr:class="btn btn-primary">{t().login_to_take}</A> }
+                .into_any(),
+        )
     } else if let Some(id) = active {
         Some(view! { <A href=format!("/bai-thi/{id}") attr:class="btn btn-primary">{t().btn_resume}</A> }.into_any())
     } else if used < r.max_attempts {

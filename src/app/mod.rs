@@ -48,10 +48,21 @@ pub fn App() -> impl IntoView {
     let logout = ServerAction::<api::Logout>::new();
     let register = ServerAction::<api::Register>::new();
     let me = Resource::new(
-        move || (login.version().get(), logout.version().get(), register.version().get()),
+        move || {
+            (
+                login.version().get(),
+                logout.version().get(),
+                register.version().get(),
+            )
+        },
         |_| api::get_me(),
     );
-    provide_context(Session { login, logout, register, me });
+    provide_context(Session {
+        login,
+        logout,
+        register,
+        me,
+    });
     // Marks the page once the wasm has taken over (tests and styles can rely on it).
     Effect::new(|_| {
         if let Some(body) = document().body() {

@@ -25,8 +25,13 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(serde_json::json!({ "error": self.0.code, "message": self.0.message }))).into_response()
+        let status =
+            StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (
+            status,
+            Json(serde_json::json!({ "error": self.0.code, "message": self.0.message })),
+        )
+            .into_response()
     }
 }
 
@@ -42,7 +47,12 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> 
         use axum::extract::rejection::JsonRejection as R;
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Body(v)),
-            Err(R::JsonDataError(e)) => Err(AppError::validation(format!("{}: {}", t().err_bad_request, e.body_text())).into()),
+            Err(R::JsonDataError(e)) => {
+                Err(
+                    AppError::validation(format!("{}: {}", t().err_bad_request, e.body_text()))
+                        .into(),
+                )
+            }
             Err(_) => Err(AppError::bad_request(t().err_bad_request).into()),
         }
     }
@@ -54,8 +64,16 @@ pub struct Peer(pub Option<SocketAddr>);
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Peer(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)))
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Peer(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0),
+        ))
     }
 }
 
@@ -65,10 +83,17 @@ fn with_cookie<T: serde::Serialize>(status: StatusCode, cookie: String, body: T)
 
 async fn health(State(s): State<AppState>) -> Response {
     match crate::store::Store::ping(&s.store).await {
-        Ok(()) => Json(serde_json::json!({"status": "ok", "database": crate::store::Store::backend(&s.store)})).into_response(),
+        Ok(()) => Json(
+            serde_json::json!({"status": "ok", "database": crate::store::Store::backend(&s.store)}),
+        )
+        .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable", "database": "unreachable"}))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})),
+            )
+                .into_response()
         }
     }
 }
@@ -77,21 +102,43 @@ async fn units(State(s): State<AppState>) -> ApiResult<Json<Vec<UnitDto>>> {
     Ok(Json(service::list_units(&s).await?))
 }
 
-async fn register(State(s): State<AppState>, Peer(peer): Peer, h: HeaderMap, Body(input): Body<RegisterInput>) -> ApiResult<Response> {
+async fn register(
+    State(s): State<AppState>,
+    Peer(peer): Peer,
+    h: HeaderMap,
+    Body(input): Body<RegisterInput>,
+) -> ApiResult<Response> {
     let ip = auth::client_ip(&h, peer, s.config.trust_proxy);
     let (me, token) = service::register(&s, input, &ip).await?;
-    Ok(with_cookie(StatusCode::CREATED, auth::session_cookie(&token, s.config.cookie_secure), me))
+    Ok(with_cookie(
+        StatusCode::CREATED,
+        auth::session_cookie(&token, s.config.cookie_secure),
+        me,
+    ))
 }
 
-async fn login(State(s): State<AppState>, Peer(peer): Peer, h: HeaderMap, Body(input): Body<LoginInput>) -> ApiResult<Response> {
+async fn login(
+    State(s): State<AppState>,
+    Peer(peer): Peer,
+    h: HeaderMap,
+    Body(input): Body<LoginInput>,
+) -> ApiResult<Response> {
     let ip = auth::client_ip(&h, peer, s.config.trust_proxy);
     let (me, token) = service::login(&s, input, &ip).await?;
-    Ok(with_cookie(StatusCode::OK, auth::session_cookie(&token, s.config.cookie_secure), me))
+    Ok(with_cookie(
+        StatusCode::OK,
+        auth::session_cookie(&token, s.config.cookie_secure),
+        me,
+    ))
 }
 
 async fn logout(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Response> {
     service::logout(&s, auth::token_from(&h)).await?;
-    Ok(with_cookie(StatusCode::OK, auth::clear_cookie(s.config.cookie_secure), serde_json::json!({"ok": true})))
+    Ok(with_cookie(
+        StatusCode::OK,
+        auth::clear_cookie(s.config.cookie_secure),
+        serde_json::json!({"ok": true}),
+    ))
 }
 
 async fn me(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Json<Me>> {
@@ -103,7 +150,11 @@ struct RoundsQuery {
     status: Option<String>,
 }
 
-async fn rounds(State(s): State<AppState>, h: HeaderMap, Query(q): Query<RoundsQuery>) -> ApiResult<Json<Vec<RoundSummary>>> {
+async fn rounds(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Query(q): Query<RoundsQuery>,
+) -> ApiResult<Json<Vec<RoundSummary>>> {
     let status = match q.status.as_deref() {
         None | Some("") | Some("all") => None,
         Some("open") => Some(RoundStatus::Open),
@@ -115,13 +166,21 @@ async fn rounds(State(s): State<AppState>, h: HeaderMap, Query(q): Query<RoundsQ
     Ok(Json(service::list_rounds(&s, user.as_ref(), status).await?))
 }
 
-async fn start(State(s): State<AppState>, h: HeaderMap, Path(round_id): Path<Uuid>) -> ApiResult<Response> {
+async fn start(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path(round_id): Path<Uuid>,
+) -> ApiResult<Response> {
     let user = auth::require_user(&s, &h).await?;
     let view = service::start_attempt(&s, &user, round_id).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
-async fn attempt(State(s): State<AppState>, h: HeaderMap, Path(id): Path<Uuid>) -> ApiResult<Json<AttemptView>> {
+async fn attempt(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<AttemptView>> {
     let user = auth::require_user(&s, &h).await?;
     Ok(Json(service::attempt_view(&s, &user, id, None).await?))
 }
@@ -131,9 +190,16 @@ struct AnswerBody {
     option_id: Uuid,
 }
 
-async fn answer(State(s): State<AppState>, h: HeaderMap, Path((id, qid)): Path<(Uuid, Uuid)>, Body(b): Body<AnswerBody>) -> ApiResult<Json<AnswerAck>> {
+async fn answer(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path((id, qid)): Path<(Uuid, Uuid)>,
+    Body(b): Body<AnswerBody>,
+) -> ApiResult<Json<AnswerAck>> {
     let user = auth::require_user(&s, &h).await?;
-    Ok(Json(service::save_answer(&s, &user, id, qid, b.option_id).await?))
+    Ok(Json(
+        service::save_answer(&s, &user, id, qid, b.option_id).await?,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -141,13 +207,19 @@ struct SubmitBody {
     prediction: Option<i64>,
 }
 
-async fn submit(State(s): State<AppState>, h: HeaderMap, Path(id): Path<Uuid>, body: axum::body::Bytes) -> ApiResult<Json<AttemptView>> {
+async fn submit(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<AttemptView>> {
     let user = auth::require_user(&s, &h).await?;
     // The body is optional: an empty one means no prediction.
     let b: SubmitBody = if body.iter().all(u8::is_ascii_whitespace) {
         SubmitBody::default()
     } else {
-        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::validation(t().err_prediction)))?
+        serde_json::from_slice(&body)
+            .map_err(|_| ApiError(AppError::validation(t().err_prediction)))?
     };
     Ok(Json(service::submit(&s, &user, id, b.prediction).await?))
 }
@@ -157,8 +229,14 @@ struct BoardQuery {
     limit: Option<i64>,
 }
 
-async fn leaderboard(State(s): State<AppState>, Path(id): Path<Uuid>, Query(q): Query<BoardQuery>) -> ApiResult<Json<Leaderboard>> {
-    Ok(Json(service::leaderboard(&s, id, q.limit.unwrap_or(100)).await?))
+async fn leaderboard(
+    State(s): State<AppState>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<BoardQuery>,
+) -> ApiResult<Json<Leaderboard>> {
+    Ok(Json(
+        service::leaderboard(&s, id, q.limit.unwrap_or(100)).await?,
+    ))
 }
 
 async fn my_attempts(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Json<Vec<MyAttempt>>> {
@@ -170,7 +248,12 @@ async fn time(State(s): State<AppState>) -> Json<serde_json::Value> {
     Json(serde_json::json!({ "now": s.now() }))
 }
 
-async fn create_round(State(s): State<AppState>, h: HeaderMap, Path(contest_id): Path<Uuid>, Body(input): Body<RoundInput>) -> ApiResult<Response> {
+async fn create_round(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path(contest_id): Path<Uuid>,
+    Body(input): Body<RoundInput>,
+) -> ApiResult<Response> {
     let user = auth::require_user(&s, &h).await?;
     let round = service::create_round(&s, &user, contest_id, input).await?;
     Ok((StatusCode::CREATED, Json(round)).into_response())
@@ -193,9 +276,15 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/rounds/{round_id}/attempts", post(start))
         .route("/api/v1/rounds/{round_id}/leaderboard", get(leaderboard))
         .route("/api/v1/attempts/{attempt_id}", get(attempt))
-        .route("/api/v1/attempts/{attempt_id}/answers/{question_id}", put(answer))
+        .route(
+            "/api/v1/attempts/{attempt_id}/answers/{question_id}",
+            put(answer),
+        )
         .route("/api/v1/attempts/{attempt_id}/submit", post(submit))
         .route("/api/v1/time", get(time))
-        .route("/api/v1/admin/contests/{contest_id}/rounds", post(create_round))
+        .route(
+            "/api/v1/admin/contests/{contest_id}/rounds",
+            post(create_round),
+        )
         .route("/api/v1/{*rest}", axum::routing::any(not_found))
 }

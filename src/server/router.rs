@@ -21,7 +21,10 @@ pub fn build(state: AppState) -> Router {
     };
     Router::new()
         .merge(super::api::routes())
-        .route("/api/{*fn_name}", axum::routing::post(server_fns.clone()).get(server_fns))
+        .route(
+            "/api/{*fn_name}",
+            axum::routing::post(server_fns.clone()).get(server_fns),
+        )
         .leptos_routes_with_context(&state, routes, ctx, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -47,61 +47,139 @@ pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
 
-    fn insert_unit(&self, unit: &Unit, code: Option<&str>, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    fn insert_unit(
+        &self,
+        unit: &Unit,
+        code: Option<&str>,
+        now: Millis,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_units(&self) -> impl Future<Output = StoreResult<Vec<Unit>>> + Send;
 
     /// Fails with `Conflict("phone")` when the phone number is taken.
     fn insert_user(&self, user: &NewUser) -> impl Future<Output = StoreResult<()>> + Send;
-    fn user_by_phone(&self, phone: &str) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
+    fn user_by_phone(
+        &self,
+        phone: &str,
+    ) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
     fn user_by_id(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
     fn count_users(&self) -> impl Future<Output = StoreResult<i64>> + Send;
 
-    fn insert_session(&self, token_hash: &str, user_id: Uuid, now: Millis, expires_at: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    fn insert_session(
+        &self,
+        token_hash: &str,
+        user_id: Uuid,
+        now: Millis,
+        expires_at: Millis,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// The user of a live session.
-    fn session_user(&self, token_hash: &str, now: Millis) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
+    fn session_user(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
     fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// Counts one hit for `key` in a fixed window of `window_ms` and returns the
     /// number of hits in the current window, this one included.
-    fn hit_rate_limit(&self, key: &str, now: Millis, window_ms: Millis) -> impl Future<Output = StoreResult<i64>> + Send;
+    fn hit_rate_limit(
+        &self,
+        key: &str,
+        now: Millis,
+        window_ms: Millis,
+    ) -> impl Future<Output = StoreResult<i64>> + Send;
     fn clear_rate_limit(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
 
     fn upsert_topic(&self, topic: &Topic) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_topics(&self) -> impl Future<Output = StoreResult<Vec<Topic>>> + Send;
     /// Stores a validated question as version 1 and returns its id.
-    fn insert_question(&self, draft: &QuestionDraft, now: Millis) -> impl Future<Output = StoreResult<Uuid>> + Send;
+    fn insert_question(
+        &self,
+        draft: &QuestionDraft,
+        now: Millis,
+    ) -> impl Future<Output = StoreResult<Uuid>> + Send;
     fn count_questions(&self) -> impl Future<Output = StoreResult<i64>> + Send;
     /// The current versions of active questions, with their option counts: what rounds draw from.
     fn question_pool(&self) -> impl Future<Output = StoreResult<Vec<PoolEntry>>> + Send;
 
-    fn insert_contest(&self, contest: &ContestRecord) -> impl Future<Output = StoreResult<()>> + Send;
+    fn insert_contest(
+        &self,
+        contest: &ContestRecord,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn contest(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<ContestRecord>>> + Send;
     fn insert_round(&self, round: &RoundRecord) -> impl Future<Output = StoreResult<()>> + Send;
-    fn set_round_window(&self, round_id: Uuid, opens_at: Millis, closes_at: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    fn set_round_window(
+        &self,
+        round_id: Uuid,
+        opens_at: Millis,
+        closes_at: Millis,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_rounds(&self) -> impl Future<Output = StoreResult<Vec<RoundRecord>>> + Send;
     fn get_round(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<RoundRecord>>> + Send;
 
     /// Starts an attempt, or returns the one in progress. Atomic: the attempts
     /// limit holds under any concurrency. An attempt left open past its deadline
     /// is finalised first.
-    fn start_attempt(&self, req: &StartRequest) -> impl Future<Output = StoreResult<StartOutcome>> + Send;
+    fn start_attempt(
+        &self,
+        req: &StartRequest,
+    ) -> impl Future<Output = StoreResult<StartOutcome>> + Send;
     fn attempt(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<AttemptRecord>>> + Send;
     /// The questions of an attempt as served: stems and options in shown order, and the choices.
     fn attempt_items(&self, id: Uuid) -> impl Future<Output = StoreResult<Vec<ItemRecord>>> + Send;
     /// Saves (or changes) one answer; refused once the attempt is finished or past its deadline's grace.
-    fn save_answer(&self, attempt_id: Uuid, user_id: Uuid, version_id: Uuid, option_id: Uuid, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    fn save_answer(
+        &self,
+        attempt_id: Uuid,
+        user_id: Uuid,
+        version_id: Uuid,
+        option_id: Uuid,
+        now: Millis,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Grades and closes an attempt exactly once. Returns `None` when it was already final.
-    fn finalise_attempt(&self, attempt_id: Uuid, now: Millis, by_participant: bool, prediction: Option<i64>) -> impl Future<Output = StoreResult<Option<AttemptRecord>>> + Send;
+    fn finalise_attempt(
+        &self,
+        attempt_id: Uuid,
+        now: Millis,
+        by_participant: bool,
+        prediction: Option<i64>,
+    ) -> impl Future<Output = StoreResult<Option<AttemptRecord>>> + Send;
     /// In-progress attempts whose deadline and grace have passed.
-    fn overdue_attempts(&self, now: Millis, limit: i64) -> impl Future<Output = StoreResult<Vec<Uuid>>> + Send;
-    fn review_items(&self, attempt_id: Uuid) -> impl Future<Output = StoreResult<Vec<ReviewRecord>>> + Send;
-    fn user_attempts(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<AttemptRecord>>> + Send;
-    fn user_participations(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<ParticipationRecord>>> + Send;
+    fn overdue_attempts(
+        &self,
+        now: Millis,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<Uuid>>> + Send;
+    fn review_items(
+        &self,
+        attempt_id: Uuid,
+    ) -> impl Future<Output = StoreResult<Vec<ReviewRecord>>> + Send;
+    fn user_attempts(
+        &self,
+        user_id: Uuid,
+    ) -> impl Future<Output = StoreResult<Vec<AttemptRecord>>> + Send;
+    fn user_participations(
+        &self,
+        user_id: Uuid,
+    ) -> impl Future<Output = StoreResult<Vec<ParticipationRecord>>> + Send;
     /// Counted results of a round, best first (score, time, finish).
-    fn round_standings(&self, round_id: Uuid, limit: i64) -> impl Future<Output = StoreResult<Vec<StandingRecord>>> + Send;
-    fn participation(&self, round_id: Uuid, user_id: Uuid) -> impl Future<Output = StoreResult<Option<ParticipationRecord>>> + Send;
+    fn round_standings(
+        &self,
+        round_id: Uuid,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<StandingRecord>>> + Send;
+    fn participation(
+        &self,
+        round_id: Uuid,
+        user_id: Uuid,
+    ) -> impl Future<Output = StoreResult<Option<ParticipationRecord>>> + Send;
     /// How many counted results beat this one; and how many are counted in all.
-    fn rank_of(&self, round_id: Uuid, score: i64, time_used_ms: Millis, finished_at: Millis) -> impl Future<Output = StoreResult<(i64, i64)>> + Send;
+    fn rank_of(
+        &self,
+        round_id: Uuid,
+        score: i64,
+        time_used_ms: Millis,
+        finished_at: Millis,
+    ) -> impl Future<Output = StoreResult<(i64, i64)>> + Send;
 }
 
 /// The store chosen at start-up.

@@ -24,7 +24,8 @@ impl From<UnitRow> for crate::domain::units::Unit {
             id: r.id,
             parent_id: r.parent_id,
             name: r.name,
-            kind: crate::domain::units::UnitKind::parse(&r.kind).unwrap_or(crate::domain::units::UnitKind::Agency),
+            kind: crate::domain::units::UnitKind::parse(&r.kind)
+                .unwrap_or(crate::domain::units::UnitKind::Agency),
             headcount: r.headcount,
         }
     }
@@ -121,14 +122,18 @@ pub(crate) struct OptionRow {
 
 /// Puts each item's options in the order they were shown.
 pub(crate) fn assemble_items(items: Vec<ItemRow>, options: Vec<OptionRow>) -> Vec<ItemRecord> {
-    let mut by_version: std::collections::HashMap<Uuid, Vec<OptionRow>> = std::collections::HashMap::new();
+    let mut by_version: std::collections::HashMap<Uuid, Vec<OptionRow>> =
+        std::collections::HashMap::new();
     for o in options {
         by_version.entry(o.version_id).or_default().push(o);
     }
     items
         .into_iter()
         .map(|it| {
-            let opts = by_version.get(&it.version_id).map(Vec::as_slice).unwrap_or(&[]);
+            let opts = by_version
+                .get(&it.version_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
             let options = it
                 .option_order
                 .split(',')
@@ -136,7 +141,13 @@ pub(crate) fn assemble_items(items: Vec<ItemRow>, options: Vec<OptionRow>) -> Ve
                 .filter_map(|p| opts.iter().find(|o| o.position == p))
                 .map(|o| (o.id, o.text.clone()))
                 .collect();
-            ItemRecord { position: it.position, version_id: it.version_id, stem: it.stem, options, chosen_option_id: it.chosen_option_id }
+            ItemRecord {
+                position: it.position,
+                version_id: it.version_id,
+                stem: it.stem,
+                options,
+                chosen_option_id: it.chosen_option_id,
+            }
         })
         .collect()
 }
@@ -145,14 +156,16 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-pub(crate) const USER_SELECT: &str = "SELECT u.id, u.full_name, u.phone, u.unit_id, un.name AS unit_name, u.password_hash, u.role \
+pub(crate) const USER_SELECT: &str =
+    "SELECT u.id, u.full_name, u.phone, u.unit_id, un.name AS unit_name, u.password_hash, u.role \
      FROM users u JOIN units un ON un.id = u.unit_id";
 pub(crate) const ROUND_SELECT: &str = "SELECT r.id, r.contest_id, c.title AS contest_title, r.title, r.position, r.opens_at, r.closes_at, \
      r.question_count, r.duration_ms, r.max_attempts, r.counting, r.prediction_prompt, r.created_at \
      FROM rounds r JOIN contests c ON c.id = r.contest_id";
 pub(crate) const ATTEMPT_COLUMNS: &str =
     "id, round_id, user_id, seq, status, started_at, deadline_at, finished_at, score, max_score, time_used_ms, prediction";
-pub(crate) const PARTICIPATION_COLUMNS: &str = "round_id, user_id, attempts_started, active_attempt_id, best_attempt_id, \
+pub(crate) const PARTICIPATION_COLUMNS: &str =
+    "round_id, user_id, attempts_started, active_attempt_id, best_attempt_id, \
      best_score, best_time_ms, best_finished_at, prediction";
 
 /// Expands to `impl Store for $store`. Needs `use super::shared::*` and the
@@ -177,6 +190,14 @@ macro_rules! store_impl {
                 prediction: Option<i64>,
             ) -> StoreResult<Option<AttemptRecord>> {
                 use crate::domain::attempt;
+                // Lock order everywhere: the participation row, then the attempt row.
+                let owner: Option<(Uuid, Uuid)> = sqlx::query_as("SELECT round_id, user_id FROM attempts WHERE id = $1")
+                    .bind(attempt_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let Some((round_id, user_id)) = owner else { return Err(StoreError::NotFound) };
+                let sql = format!("SELECT {PARTICIPATION_COLUMNS} FROM participations WHERE round_id = $1 AND user_id = $2{}", Self::LOCK);
+                let p: ParticipationRecord = sqlx::query_as(&sql).bind(round_id).bind(user_id).fetch_one(&mut **tx).await?;
                 let Some(a) = Self::fetch_attempt(tx, attempt_id).await? else { return Err(StoreError::NotFound) };
                 let Ok(status) = attempt::finalise(a.status, a.deadline_at, now, by_participant) else { return Ok(None) };
                 let answers: Vec<(Option<Uuid>, Uuid)> = sqlx::query_as(
@@ -208,8 +229,6 @@ macro_rules! store_impl {
                     .bind(a.round_id)
                     .fetch_one(&mut **tx)
                     .await?;
-                let sql = format!("SELECT {PARTICIPATION_COLUMNS} FROM participations WHERE round_id = $1 AND user_id = $2{}", Self::LOCK);
-                let p: ParticipationRecord = sqlx::query_as(&sql).bind(a.round_id).bind(a.user_id).fetch_one(&mut **tx).await?;
                 let new = attempt::Outcome { score, time_used_ms: time_used, finished_at };
                 let old = match (p.best_score, p.best_time_ms, p.best_finished_at) {
                     (Some(score), Some(time_used_ms), Some(finished_at)) => Some(attempt::Outcome { score, time_used_ms, finished_at }),

@@ -1,0 +1,170 @@
+//! Test harness: a fresh database per test on SQLite (a temporary file) and on
+//! PostgreSQL (a database with a random name, dropped afterwards), and the whole
+//! HTTP application served on a random port.
+#![allow(dead_code)]
+use std::sync::Arc;
+use thi24::server::{clock::SystemClock, router, seed, state::Config, AppState};
+use thi24::store::{AnyStore, PgStore, SqliteStore};
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Removes the test database when dropped.
+pub struct DbGuard {
+    sqlite_path: Option<std::path::PathBuf>,
+    pg: Option<(String, String)>,
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let Some(p) = &self.sqlite_path {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+            }
+        }
+        if let Some((base, name)) = self.pg.take() {
+            // Drop happens outside async code: use a short-lived runtime on its own thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    use sqlx::Connection;
+                    if let Ok(mut c) = sqlx::PgConnection::connect(&base).await {
+                        let _ = sqlx::query(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .execute(&mut c)
+                        .await;
+                    }
+                })
+            })
+            .join();
+        }
+    }
+}
+
+pub fn pg_base_url() -> String {
+    std::env::var("DATABASE_TEST_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh store, or `None` when PostgreSQL is unreachable outside CI (with a note).
+/// In CI (`CI` set) an unreachable PostgreSQL fails the test.
+pub async fn fresh_store(backend: Backend) -> Option<(AnyStore, DbGuard)> {
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("thi24-test-{}.db", uuid::Uuid::new_v4()));
+            let store = SqliteStore::connect(&format!("sqlite:{}", path.display()))
+                .await
+                .expect("sqlite");
+            Some((
+                AnyStore::Sqlite(store),
+                DbGuard {
+                    sqlite_path: Some(path),
+                    pg: None,
+                },
+            ))
+        }
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let base = pg_base_url();
+            let mut admin = match sqlx::PgConnection::connect(&base).await {
+                Ok(c) => c,
+                Err(e) => {
+                    if std::env::var_os("CI").is_some() {
+                        panic!("PostgreSQL at {base} is unreachable and CI is set: {e}");
+                    }
+                    eprintln!("skipped PostgreSQL: {base} unreachable ({e})");
+                    return None;
+                }
+            };
+            let name = format!("thi24_test_{}", uuid::Uuid::new_v4().simple());
+            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut admin)
+                .await
+                .expect("create database");
+            let url = match base.rfind('/') {
+                Some(i) => format!("{}/{name}", &base[..i]),
+                None => panic!("DATABASE_TEST_URL needs a database name"),
+            };
+            let guard = DbGuard {
+                sqlite_path: None,
+                pg: Some((base, name)),
+            };
+            let store = PgStore::connect(&url).await.expect("postgres");
+            Some((AnyStore::Postgres(store), guard))
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub clock: Arc<SystemClock>,
+    pub admin_password: String,
+    _guard: DbGuard,
+}
+
+/// The whole application, seeded, on a random port.
+pub async fn spawn_app(backend: Backend, config: Config) -> Option<TestApp> {
+    let (store, guard) = fresh_store(backend).await?;
+    let clock = SystemClock::shared();
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("thi24")
+        .site_root("target/site")
+        .build();
+    let state = AppState::new(store, clock.clone(), options, config);
+    let admin_password = seed::seed_if_empty(&state)
+        .await
+        .expect("seed")
+        .unwrap_or_else(|| std::env::var("ADMIN_PASSWORD").unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = router::build(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    Some(TestApp {
+        base,
+        state,
+        clock,
+        admin_password,
+        _guard: guard,
+    })
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// Runs an async test body against both databases.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() { super::$name(crate::common::Backend::Sqlite).await }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() { super::$name(crate::common::Backend::Postgres).await }
+            )*
+        }
+    };
+}
