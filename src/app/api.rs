@@ -145,14 +145,14 @@ pub async fn start_attempt(round_id: Uuid) -> Result<Uuid, AppError> {
     Ok(view.id)
 }
 
-#[server]
+#[server(input = leptos::server_fn::codec::Json)]
 pub async fn get_attempt(id: Uuid) -> Result<AttemptView, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
     crate::server::service::attempt_view(&state, &user, id, None).await
 }
 
-#[server]
+#[server(input = leptos::server_fn::codec::Json)]
 pub async fn save_answer(
     attempt_id: Uuid,
     question_id: Uuid,
@@ -165,7 +165,7 @@ pub async fn save_answer(
 
 /// Submits the attempt. `unsaved` carries answers whose save was not yet
 /// acknowledged (a dropped network): they are saved first, within the deadline's grace.
-#[server]
+#[server(input = leptos::server_fn::codec::Json)]
 pub async fn submit_attempt(
     attempt_id: Uuid,
     prediction: Option<i64>,

@@ -320,19 +320,19 @@ fn Quiz(
                     <progress id="progress" max=n value=answered></progress>
                     <span class="muted">{answered}"/"{n}" "{t().answered}</span>
                 </div>
-                <p class="timer" class:urgent=move || remaining() < 60_000>
+                <p class="timer" class:urgent=move || { remaining() < 60_000 }>
                     <span class="sr-only">{t().time_left}": "</span>
                     <span role="timer" id="timer" class="mono">{move || format_duration(remaining())}</span>
                 </p>
             </div>
-            {move || (remaining() <= 0).then(|| view! { <p class="alert" role="status">{t().time_up}</p> })}
+            {move || { remaining() <= 0 }.then(|| view! { <p class="alert" role="status">{t().time_up}</p> })}
             {question}
             <p id="save-state" class="save-state" aria-live="polite">{save_text}</p>
             <div class="quiz-nav">
                 <button type="button" class="btn" on:click=move |_| current.update(|c| *c = c.saturating_sub(1)) disabled=move || current.get() == 0>
                     {t().btn_prev}
                 </button>
-                <button type="button" class="btn" on:click=move |_| current.update(|c| *c = (*c + 1).min(n - 1)) disabled=move || current.get() + 1 >= n>
+                <button type="button" class="btn" on:click=move |_| current.update(|c| *c = (*c + 1).min(n - 1)) disabled=move || { current.get() + 1 >= n }>
                     {t().btn_next}
                 </button>
                 <button type="button" class="btn btn-primary" on:click=move |_| confirming.set(true) disabled=move || submitting.get()>
