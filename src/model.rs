@@ -204,3 +204,121 @@ pub struct RoundInput {
     #[serde(default)]
     pub prediction_prompt: Option<String>,
 }
+
+/// A question of the bank as organizers see and edit it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankItem {
+    pub id: Uuid,
+    pub key: Option<String>,
+    pub topic: String,
+    pub status: String,
+    pub version: i64,
+    pub difficulty: i64,
+    pub stem: String,
+    pub options: Vec<String>,
+    /// 0-based index of the correct option (organizers only).
+    pub correct: usize,
+    pub explanation: String,
+    pub source: String,
+    pub passage: String,
+    pub updated_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct BankFilter {
+    pub q: Option<String>,
+    pub topic: Option<String>,
+    pub difficulty: Option<i64>,
+    pub status: Option<String>,
+    pub page: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankPage {
+    pub items: Vec<BankItem>,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub topics: Vec<TopicDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicDto {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// What an import would do, before it is committed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// Present when the file is valid: confirm with it.
+    pub import_id: Option<Uuid>,
+    pub file_name: String,
+    pub rows: usize,
+    pub creates: usize,
+    pub updates: usize,
+    pub unchanged: usize,
+    pub file_error: Option<String>,
+    pub row_errors: Vec<RowProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    pub row: usize,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportDone {
+    pub creates: usize,
+    pub updates: usize,
+    pub unchanged: usize,
+}
+
+/// A practice question: like an attempt's, without the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeQuestion {
+    pub question_id: Uuid,
+    pub topic: String,
+    pub topic_name: String,
+    pub stem: String,
+    pub options: Vec<OptionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeFeedback {
+    pub correct: bool,
+    pub correct_option_id: Uuid,
+    pub explanation: String,
+    pub source: String,
+    pub passage: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopicStat {
+    pub slug: String,
+    pub name: String,
+    pub answered: i64,
+    pub correct: i64,
+}
+
+/// A study section: the Directive explained, one topic at a time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudySection {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub minutes: i64,
+    pub blocks: Vec<StudyBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyBlock {
+    pub kind: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub items: Vec<String>,
+    pub source: String,
+}

@@ -878,3 +878,23 @@ both_backends!(
     concurrent_starts,
     pages_render
 );
+
+/// Malformed identifiers and parameters get JSON errors too.
+async fn malformed_paths(backend: Backend) {
+    let Some(app) = spawn_app(backend, Config::default()).await else { return };
+    let b = &app.base;
+    let c = logged_in(&app, 60).await;
+    for (r, status) in [
+        (c.get(format!("{b}/api/v1/attempts/not-a-uuid")), 400),
+        (c.get(format!("{b}/api/v1/rounds/{}/leaderboard?limit=abc", Uuid::new_v4())), 400),
+        (c.get(format!("{b}/api/v1/rounds/{}/leaderboard", Uuid::new_v4())), 404),
+        (c.get(format!("{b}/api/v1/rounds?status=sometimes")), 400),
+        (c.post(format!("{b}/api/v1/rounds/{}/attempts", Uuid::new_v4())), 404),
+    ] {
+        let (s, v) = status_and_body(r.send().await.unwrap()).await;
+        assert_eq!(s.as_u16(), status, "{v}");
+        assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
+    }
+}
+
+both_backends!(auth_and_errors, attempt_flow_and_secrecy, deadline_and_abandoned, concurrent_submits, concurrent_starts, pages_render, malformed_paths);

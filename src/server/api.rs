@@ -77,6 +77,28 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
     }
 }
 
+/// Path parameters whose rejection (a malformed id) is a JSON 400.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state).await.map(|Path(v)| ApiPath(v)).map_err(|_| AppError::bad_request(t().err_bad_request).into())
+    }
+}
+
+/// Query parameters whose rejection is a JSON 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state).await.map(|Query(v)| ApiQuery(v)).map_err(|_| AppError::bad_request(t().err_bad_request).into())
+    }
+}
+
 fn with_cookie<T: serde::Serialize>(status: StatusCode, cookie: String, body: T) -> Response {
     (status, [(header::SET_COOKIE, cookie)], Json(body)).into_response()
 }
@@ -153,7 +175,7 @@ struct RoundsQuery {
 async fn rounds(
     State(s): State<AppState>,
     h: HeaderMap,
-    Query(q): Query<RoundsQuery>,
+    ApiQuery(q): ApiQuery<RoundsQuery>,
 ) -> ApiResult<Json<Vec<RoundSummary>>> {
     let status = match q.status.as_deref() {
         None | Some("") | Some("all") => None,
@@ -169,7 +191,7 @@ async fn rounds(
 async fn start(
     State(s): State<AppState>,
     h: HeaderMap,
-    Path(round_id): Path<Uuid>,
+    ApiPath(round_id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
     let user = auth::require_user(&s, &h).await?;
     let view = service::start_attempt(&s, &user, round_id).await?;
@@ -179,7 +201,7 @@ async fn start(
 async fn attempt(
     State(s): State<AppState>,
     h: HeaderMap,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Json<AttemptView>> {
     let user = auth::require_user(&s, &h).await?;
     Ok(Json(service::attempt_view(&s, &user, id, None).await?))
@@ -193,7 +215,7 @@ struct AnswerBody {
 async fn answer(
     State(s): State<AppState>,
     h: HeaderMap,
-    Path((id, qid)): Path<(Uuid, Uuid)>,
+    ApiPath((id, qid)): ApiPath<(Uuid, Uuid)>,
     Body(b): Body<AnswerBody>,
 ) -> ApiResult<Json<AnswerAck>> {
     let user = auth::require_user(&s, &h).await?;
@@ -210,7 +232,7 @@ struct SubmitBody {
 async fn submit(
     State(s): State<AppState>,
     h: HeaderMap,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<AttemptView>> {
     let user = auth::require_user(&s, &h).await?;
@@ -231,8 +253,8 @@ struct BoardQuery {
 
 async fn leaderboard(
     State(s): State<AppState>,
-    Path(id): Path<Uuid>,
-    Query(q): Query<BoardQuery>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> ApiResult<Json<Leaderboard>> {
     Ok(Json(
         service::leaderboard(&s, id, q.limit.unwrap_or(100)).await?,
@@ -251,7 +273,7 @@ async fn time(State(s): State<AppState>) -> Json<serde_json::Value> {
 async fn create_round(
     State(s): State<AppState>,
     h: HeaderMap,
-    Path(contest_id): Path<Uuid>,
+    ApiPath(contest_id): ApiPath<Uuid>,
     Body(input): Body<RoundInput>,
 ) -> ApiResult<Response> {
     let user = auth::require_user(&s, &h).await?;

@@ -237,6 +237,16 @@ delegate! {
     fn insert_question(&self, draft: &QuestionDraft, now: Millis) -> StoreResult<Uuid>;
     fn count_questions(&self) -> StoreResult<i64>;
     fn question_pool(&self) -> StoreResult<Vec<PoolEntry>>;
+    fn list_bank(&self) -> StoreResult<Vec<BankQuestion>>;
+    fn bank_question(&self, id: Uuid) -> StoreResult<Option<BankQuestion>>;
+    fn question_version(&self, version_id: Uuid) -> StoreResult<Option<VersionRecord>>;
+    fn save_version(&self, question_id: Uuid, draft: &QuestionDraft, status: &str, now: Millis) -> StoreResult<Uuid>;
+    fn set_question_status(&self, question_id: Uuid, status: &str, now: Millis) -> StoreResult<()>;
+    fn import_bank(&self, ops: &[ImportOp], now: Millis) -> StoreResult<Vec<Uuid>>;
+    fn stage_import(&self, id: Uuid, user_id: Uuid, file_name: &str, payload: &str, now: Millis) -> StoreResult<()>;
+    fn take_staged_import(&self, id: Uuid, user_id: Uuid) -> StoreResult<Option<(String, String)>>;
+    fn record_practice(&self, user_id: Uuid, version_id: Uuid, topic: &str, correct: bool, now: Millis) -> StoreResult<()>;
+    fn practice_summary(&self, user_id: Uuid) -> StoreResult<Vec<PracticeStat>>;
     fn insert_contest(&self, contest: &ContestRecord) -> StoreResult<()>;
     fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>>;
     fn insert_round(&self, round: &RoundRecord) -> StoreResult<()>;

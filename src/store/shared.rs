@@ -6,6 +6,7 @@
 //! `reader()` and `writer()` pools, `BEGIN_WRITE` (the statement opening a write
 //! transaction) and `LOCK` / `SHARE` (row-lock suffixes for SELECTs in one).
 use super::types::*;
+use crate::domain::question::QuestionDraft;
 pub(crate) use crate::domain::{AttemptStatus, CountingRule};
 use uuid::Uuid;
 
@@ -152,6 +153,66 @@ pub(crate) fn assemble_items(items: Vec<ItemRow>, options: Vec<OptionRow>) -> Ve
         .collect()
 }
 
+#[derive(sqlx::FromRow)]
+pub(crate) struct BankRowDb {
+    pub id: Uuid,
+    pub key: Option<String>,
+    pub topic: String,
+    pub status: String,
+    pub updated_at: i64,
+    pub version_id: Uuid,
+    pub version: i64,
+    pub stem: String,
+    pub explanation: String,
+    pub source: String,
+    pub passage: String,
+    pub difficulty: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct BankOptionRow {
+    pub version_id: Uuid,
+    pub position: i64,
+    pub text: String,
+    pub is_correct: bool,
+}
+
+pub(crate) const BANK_SELECT: &str = "SELECT q.id, q.key, q.topic, q.status, q.updated_at, v.id AS version_id, v.version, \
+     v.stem, v.explanation, v.source, v.passage, v.difficulty \
+     FROM questions q JOIN question_versions v ON v.id = q.current_version_id";
+
+pub(crate) fn assemble_bank(rows: Vec<BankRowDb>, options: Vec<BankOptionRow>) -> Vec<BankQuestion> {
+    let mut by_version: std::collections::HashMap<Uuid, Vec<BankOptionRow>> = std::collections::HashMap::new();
+    for o in options {
+        by_version.entry(o.version_id).or_default().push(o);
+    }
+    rows.into_iter()
+        .map(|r| {
+            let mut opts = by_version.remove(&r.version_id).unwrap_or_default();
+            opts.sort_by_key(|o| o.position);
+            BankQuestion {
+                id: r.id,
+                key: r.key.clone(),
+                status: r.status,
+                version: r.version,
+                version_id: r.version_id,
+                updated_at: r.updated_at,
+                draft: QuestionDraft {
+                    key: r.key,
+                    topic: r.topic,
+                    difficulty: r.difficulty,
+                    stem: r.stem,
+                    correct: opts.iter().position(|o| o.is_correct).unwrap_or(0),
+                    options: opts.into_iter().map(|o| o.text).collect(),
+                    explanation: r.explanation,
+                    source: r.source,
+                    passage: r.passage,
+                },
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
@@ -173,6 +234,43 @@ pub(crate) const PARTICIPATION_COLUMNS: &str =
 macro_rules! store_impl {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// Inserts versions and their options in batches.
+            async fn insert_versions(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                versions: &[(Uuid, Uuid, i64, &QuestionDraft)],
+                now: Millis,
+            ) -> StoreResult<()> {
+                for chunk in versions.chunks(500) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO question_versions (id, question_id, version, stem, explanation, source, passage, difficulty, created_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, (vid, qid, version, d)| {
+                        b.push_bind(*vid)
+                            .push_bind(*qid)
+                            .push_bind(*version)
+                            .push_bind(d.stem.trim().to_string())
+                            .push_bind(d.explanation.trim().to_string())
+                            .push_bind(d.source.trim().to_string())
+                            .push_bind(d.passage.trim().to_string())
+                            .push_bind(d.difficulty)
+                            .push_bind(now);
+                    });
+                    qb.build().execute(&mut **tx).await?;
+                }
+                let options: Vec<(Uuid, i64, String, bool)> = versions
+                    .iter()
+                    .flat_map(|(vid, _, _, d)| d.options.iter().enumerate().map(move |(i, t)| (*vid, i as i64, t.trim().to_string(), i == d.correct)))
+                    .collect();
+                for chunk in options.chunks(1_000) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO question_options (id, version_id, position, text, is_correct) ");
+                    qb.push_values(chunk, |mut b, (vid, pos, text, correct)| {
+                        b.push_bind(Uuid::new_v4()).push_bind(*vid).push_bind(*pos).push_bind(text.clone()).push_bind(*correct);
+                    });
+                    qb.build().execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
             async fn fetch_attempt(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 id: Uuid,
@@ -405,42 +503,8 @@ macro_rules! store_impl {
             }
 
             async fn insert_question(&self, d: &QuestionDraft, now: Millis) -> StoreResult<Uuid> {
-                let (qid, vid) = (Uuid::new_v4(), Uuid::new_v4());
-                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
-                let r = sqlx::query(
-                    "INSERT INTO questions (id, key, topic, status, current_version_id, created_at) VALUES ($1, $2, $3, 'active', $4, $5)",
-                )
-                .bind(qid)
-                .bind(&d.key)
-                .bind(&d.topic)
-                .bind(vid)
-                .bind(now)
-                .execute(&mut *tx)
-                .await;
-                if let Err(e) = r {
-                    return Err(if is_unique_violation(&e) { StoreError::Conflict("question key") } else { e.into() });
-                }
-                sqlx::query(
-                    "INSERT INTO question_versions (id, question_id, version, stem, explanation, source, passage, difficulty, created_at) \
-                     VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(vid)
-                .bind(qid)
-                .bind(d.stem.trim())
-                .bind(d.explanation.trim())
-                .bind(d.source.trim())
-                .bind(d.passage.trim())
-                .bind(d.difficulty)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO question_options (id, version_id, position, text, is_correct) ");
-                qb.push_values(d.options.iter().enumerate(), |mut b, (i, text)| {
-                    b.push_bind(Uuid::new_v4()).push_bind(vid).push_bind(i as i64).push_bind(text.trim().to_string()).push_bind(i == d.correct);
-                });
-                qb.build().execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(qid)
+                let op = ImportOp::Create { draft: d.clone(), status: "active".into() };
+                Ok(self.import_bank(std::slice::from_ref(&op), now).await?[0])
             }
 
             async fn count_questions(&self) -> StoreResult<i64> {
@@ -699,6 +763,178 @@ macro_rules! store_impl {
                 )
                 .bind(round_id)
                 .bind(limit)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn list_bank(&self) -> StoreResult<Vec<BankQuestion>> {
+                let rows: Vec<BankRowDb> = sqlx::query_as(&format!("{BANK_SELECT} ORDER BY q.key, q.created_at")).fetch_all(self.reader()).await?;
+                let options: Vec<BankOptionRow> = sqlx::query_as(
+                    "SELECT o.version_id, o.position, o.text, o.is_correct FROM question_options o \
+                     JOIN questions q ON q.current_version_id = o.version_id",
+                )
+                .fetch_all(self.reader())
+                .await?;
+                Ok(assemble_bank(rows, options))
+            }
+
+            async fn bank_question(&self, id: Uuid) -> StoreResult<Option<BankQuestion>> {
+                let rows: Vec<BankRowDb> = sqlx::query_as(&format!("{BANK_SELECT} WHERE q.id = $1")).bind(id).fetch_all(self.reader()).await?;
+                let options: Vec<BankOptionRow> = sqlx::query_as(
+                    "SELECT o.version_id, o.position, o.text, o.is_correct FROM question_options o \
+                     JOIN questions q ON q.current_version_id = o.version_id WHERE q.id = $1",
+                )
+                .bind(id)
+                .fetch_all(self.reader())
+                .await?;
+                Ok(assemble_bank(rows, options).pop())
+            }
+
+            async fn question_version(&self, version_id: Uuid) -> StoreResult<Option<VersionRecord>> {
+                let row: Option<(Uuid, String, String, String, String, String)> = sqlx::query_as(
+                    "SELECT v.question_id, q.topic, v.stem, v.explanation, v.source, v.passage \
+                     FROM question_versions v JOIN questions q ON q.id = v.question_id WHERE v.id = $1",
+                )
+                .bind(version_id)
+                .fetch_optional(self.reader())
+                .await?;
+                let Some((question_id, topic, stem, explanation, source, passage)) = row else { return Ok(None) };
+                let options: Vec<(Uuid, String, bool)> =
+                    sqlx::query_as("SELECT id, text, is_correct FROM question_options WHERE version_id = $1 ORDER BY position")
+                        .bind(version_id)
+                        .fetch_all(self.reader())
+                        .await?;
+                Ok(Some(VersionRecord { version_id, question_id, topic, stem, explanation, source, passage, options }))
+            }
+
+            async fn save_version(&self, question_id: Uuid, draft: &QuestionDraft, status: &str, now: Millis) -> StoreResult<Uuid> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let next: Option<i64> = sqlx::query_scalar("SELECT CAST(MAX(version) AS BIGINT) FROM question_versions WHERE question_id = $1")
+                    .bind(question_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let Some(last) = next else { return Err(StoreError::NotFound) };
+                let vid = Uuid::new_v4();
+                Self::insert_versions(&mut tx, &[(vid, question_id, last + 1, draft)], now).await?;
+                sqlx::query("UPDATE questions SET current_version_id = $2, topic = $3, status = $4, updated_at = $5 WHERE id = $1")
+                    .bind(question_id)
+                    .bind(vid)
+                    .bind(&draft.topic)
+                    .bind(status)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(vid)
+            }
+
+            async fn set_question_status(&self, question_id: Uuid, status: &str, now: Millis) -> StoreResult<()> {
+                let n = sqlx::query("UPDATE questions SET status = $2, updated_at = $3 WHERE id = $1")
+                    .bind(question_id)
+                    .bind(status)
+                    .bind(now)
+                    .execute(self.writer())
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn import_bank(&self, ops: &[ImportOp], now: Millis) -> StoreResult<Vec<Uuid>> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let mut creates: Vec<(Uuid, Uuid, &QuestionDraft, &str)> = Vec::new();
+                let mut versions: Vec<(Uuid, Uuid, i64, &QuestionDraft)> = Vec::new();
+                let mut status_only: Vec<(Uuid, &str)> = Vec::new();
+                for op in ops {
+                    match op {
+                        ImportOp::Create { draft, status } => {
+                            let (qid, vid) = (Uuid::new_v4(), Uuid::new_v4());
+                            creates.push((qid, vid, draft, status));
+                            versions.push((vid, qid, 1, draft));
+                        }
+                        ImportOp::Update { question_id, draft: Some(draft), status } => {
+                            let last: i64 = sqlx::query_scalar("SELECT CAST(MAX(version) AS BIGINT) FROM question_versions WHERE question_id = $1")
+                                .bind(question_id)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            let vid = Uuid::new_v4();
+                            versions.push((vid, *question_id, last + 1, draft));
+                            sqlx::query("UPDATE questions SET current_version_id = $2, topic = $3, status = $4, updated_at = $5 WHERE id = $1")
+                                .bind(question_id)
+                                .bind(vid)
+                                .bind(&draft.topic)
+                                .bind(status)
+                                .bind(now)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        ImportOp::Update { question_id, draft: None, status } => status_only.push((*question_id, status)),
+                    }
+                }
+                for chunk in creates.chunks(500) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new("INSERT INTO questions (id, key, topic, status, current_version_id, created_at, updated_at) ");
+                    qb.push_values(chunk, |mut b, (qid, vid, d, status)| {
+                        b.push_bind(*qid).push_bind(d.key.clone()).push_bind(d.topic.clone()).push_bind(status.to_string()).push_bind(*vid).push_bind(now).push_bind(now);
+                    });
+                    if let Err(e) = qb.build().execute(&mut *tx).await {
+                        return Err(if is_unique_violation(&e) { StoreError::Conflict("question key") } else { e.into() });
+                    }
+                }
+                Self::insert_versions(&mut tx, &versions, now).await?;
+                for (qid, status) in status_only {
+                    sqlx::query("UPDATE questions SET status = $2, updated_at = $3 WHERE id = $1").bind(qid).bind(status).bind(now).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(creates.iter().map(|c| c.0).collect())
+            }
+
+            async fn stage_import(&self, id: Uuid, user_id: Uuid, file_name: &str, payload: &str, now: Millis) -> StoreResult<()> {
+                // staged files older than a day are dropped on the way
+                sqlx::query("DELETE FROM staged_imports WHERE created_at < $1").bind(now - 86_400_000).execute(self.writer()).await?;
+                sqlx::query("INSERT INTO staged_imports (id, user_id, file_name, payload, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id)
+                    .bind(user_id)
+                    .bind(file_name)
+                    .bind(payload)
+                    .bind(now)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn take_staged_import(&self, id: Uuid, user_id: Uuid) -> StoreResult<Option<(String, String)>> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let row: Option<(String, String)> = sqlx::query_as("SELECT file_name, payload FROM staged_imports WHERE id = $1 AND user_id = $2")
+                    .bind(id)
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM staged_imports WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(row)
+            }
+
+            async fn record_practice(&self, user_id: Uuid, version_id: Uuid, topic: &str, correct: bool, now: Millis) -> StoreResult<()> {
+                sqlx::query("INSERT INTO practice_answers (user_id, version_id, topic, correct, answered_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(user_id)
+                    .bind(version_id)
+                    .bind(topic)
+                    .bind(correct)
+                    .bind(now)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn practice_summary(&self, user_id: Uuid) -> StoreResult<Vec<PracticeStat>> {
+                Ok(sqlx::query_as(
+                    "SELECT topic, CAST(COUNT(*) AS BIGINT) AS answered, \
+                       CAST(SUM(CASE WHEN correct THEN 1 ELSE 0 END) AS BIGINT) AS correct \
+                     FROM practice_answers WHERE user_id = $1 GROUP BY topic ORDER BY topic",
+                )
+                .bind(user_id)
                 .fetch_all(self.reader())
                 .await?)
             }

@@ -166,3 +166,44 @@ pub struct StandingRecord {
     pub finished_at: i64,
     pub prediction: Option<i64>,
 }
+
+/// A question of the bank with its current version, as organizers manage it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankQuestion {
+    pub id: Uuid,
+    pub key: Option<String>,
+    pub status: String,
+    pub version: i64,
+    pub version_id: Uuid,
+    pub updated_at: Millis,
+    pub draft: crate::domain::question::QuestionDraft,
+}
+
+/// One served version of a question, with which option is correct (server only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRecord {
+    pub version_id: Uuid,
+    pub question_id: Uuid,
+    pub topic: String,
+    pub stem: String,
+    pub explanation: String,
+    pub source: String,
+    pub passage: String,
+    /// (option id, text, correct), by position.
+    pub options: Vec<(Uuid, String, bool)>,
+}
+
+/// What a bank import does to one question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOp {
+    Create { draft: crate::domain::question::QuestionDraft, status: String },
+    /// A new version when `draft` is given; otherwise only the status changes.
+    Update { question_id: Uuid, draft: Option<crate::domain::question::QuestionDraft>, status: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PracticeStat {
+    pub topic: String,
+    pub answered: i64,
+    pub correct: i64,
+}
