@@ -44,10 +44,7 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
     pub fn bad_request(m: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidInput, m)
@@ -75,12 +72,8 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
-            E::Args(_) | E::Deserialization(_) | E::MissingArg(_) => {
-                Self::bad_request(crate::i18n::t().err_bad_request)
-            }
-            E::Request(_) | E::Response(_) => {
-                Self::new(ErrorCode::Internal, crate::i18n::t().err_network)
-            }
+            E::Args(_) | E::Deserialization(_) | E::MissingArg(_) => Self::bad_request(crate::i18n::t().err_bad_request),
+            E::Request(_) | E::Response(_) => Self::new(ErrorCode::Internal, crate::i18n::t().err_network),
             _ => Self::internal(),
         }
     }

@@ -8,10 +8,7 @@ async fn main() {
     use thi24::store::AnyStore;
 
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
         .init();
 
     let conf = get_configuration(None).expect("leptos configuration");
@@ -42,29 +39,19 @@ async fn main() {
     }
     sweeper::spawn(state.clone());
     let app = router::build(state);
-    let listener = tokio::net::TcpListener::bind(&addr)
-        .await
-        .unwrap_or_else(|e| {
-            eprintln!("Không mở được cổng {addr}: {e}");
-            std::process::exit(1)
-        });
+    let listener = tokio::net::TcpListener::bind(&addr).await.unwrap_or_else(|e| {
+        eprintln!("Không mở được cổng {addr}: {e}");
+        std::process::exit(1)
+    });
     tracing::info!("listening on http://{addr}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let ctrl_c = async { tokio::signal::ctrl_c().await.ok() };
-        let term = async {
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("signal")
-                .recv()
-                .await
-        };
-        tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    })
-    .await
-    .expect("server");
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let ctrl_c = async { tokio::signal::ctrl_c().await.ok() };
+            let term = async { tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal").recv().await };
+            tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+        })
+        .await
+        .expect("server");
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -10,24 +10,12 @@ use thi24::store::Store;
 use uuid::Uuid;
 
 async fn units(app: &TestApp) -> Vec<Value> {
-    reqwest::get(format!("{}/api/v1/units", app.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    reqwest::get(format!("{}/api/v1/units", app.base)).await.unwrap().json().await.unwrap()
 }
 
 /// A unit below the city.
 async fn a_unit(app: &TestApp) -> String {
-    units(app)
-        .await
-        .iter()
-        .find(|u| u["kind"] == "commune")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    units(app).await.iter().find(|u| u["kind"] == "commune").unwrap()["id"].as_str().unwrap().to_string()
 }
 
 fn phone(i: u32) -> String {
@@ -50,12 +38,7 @@ async fn logged_in(app: &TestApp, i: u32) -> reqwest::Client {
 }
 
 async fn open_round(app: &TestApp) -> String {
-    let rounds: Vec<Value> = reqwest::get(format!("{}/api/v1/rounds?status=open", app.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let rounds: Vec<Value> = reqwest::get(format!("{}/api/v1/rounds?status=open", app.base)).await.unwrap().json().await.unwrap();
     rounds[0]["id"].as_str().unwrap().to_string()
 }
 
@@ -70,25 +53,9 @@ async fn create_round(app: &TestApp, body: Value) -> String {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let contest = thi24::server::seed::DEMO_CONTEST;
-    let r = admin
-        .post(format!(
-            "{}/api/v1/admin/contests/{contest}/rounds",
-            app.base
-        ))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        r.status(),
-        StatusCode::CREATED,
-        "{}",
-        r.text().await.unwrap()
-    );
-    r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    let r = admin.post(format!("{}/api/v1/admin/contests/{contest}/rounds", app.base)).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
 }
 
 async fn status_and_body(r: reqwest::Response) -> (StatusCode, Value) {
@@ -100,128 +67,51 @@ async fn status_and_body(r: reqwest::Response) -> (StatusCode, Value) {
 /// correctness and no explanation from the bank.
 fn assert_no_answer_leak(body: &str) {
     let lower = body.to_lowercase();
-    assert!(
-        !lower.contains("correct"),
-        "response mentions correctness: {body}"
-    );
-    assert!(
-        !lower.contains("explanation"),
-        "response has an explanation: {body}"
-    );
+    assert!(!lower.contains("correct"), "response mentions correctness: {body}");
+    assert!(!lower.contains("explanation"), "response has an explanation: {body}");
     for q in thi24::server::seed::shipped_questions().unwrap() {
-        assert!(
-            !body.contains(q.explanation.trim()),
-            "explanation leaked: {}",
-            q.explanation
-        );
+        assert!(!body.contains(q.explanation.trim()), "explanation leaked: {}", q.explanation);
     }
 }
 
 async fn auth_and_errors(backend: Backend) {
-    let config = Config {
-        login_per_phone: 3,
-        ..Config::default()
-    };
+    let config = Config { login_per_phone: 3, ..Config::default() };
     let Some(app) = spawn_app(backend, config).await else {
         return;
     };
     let b = &app.base;
-    let health: Value = reqwest::get(format!("{b}/api/v1/health"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value = reqwest::get(format!("{b}/api/v1/health")).await.unwrap().json().await.unwrap();
     assert_eq!(health["status"], "ok");
 
     let c = client();
     let r = register(&app, &c, 1).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
-    let me: Value = c
-        .get(format!("{b}/api/v1/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let me: Value = c.get(format!("{b}/api/v1/me")).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["phone_masked"], "090****001");
 
     // every kind of bad input: a specific error, and nothing changes
     let unit = a_unit(&app).await;
     let cases = [
-        (
-            json!({"full_name": "Người khác", "phone": phone(1), "unit_id": unit, "password": "mat-khau-123"}),
-            409,
-            "phone_taken",
-        ),
-        (
-            json!({"full_name": "Người khác", "phone": "0112345678", "unit_id": unit, "password": "mat-khau-123"}),
-            422,
-            "validation",
-        ),
-        (
-            json!({"full_name": "Người khác", "phone": phone(2), "unit_id": unit, "password": "ngan"}),
-            422,
-            "validation",
-        ),
-        (
-            json!({"full_name": "A", "phone": phone(2), "unit_id": unit, "password": "mat-khau-123"}),
-            422,
-            "validation",
-        ),
-        (
-            json!({"full_name": "Người khác", "phone": phone(2), "unit_id": Uuid::new_v4(), "password": "mat-khau-123"}),
-            422,
-            "validation",
-        ),
-        (
-            json!({"full_name": "Người khác", "phone": phone(2)}),
-            422,
-            "validation",
-        ),
+        (json!({"full_name": "Người khác", "phone": phone(1), "unit_id": unit, "password": "mat-khau-123"}), 409, "phone_taken"),
+        (json!({"full_name": "Người khác", "phone": "0112345678", "unit_id": unit, "password": "mat-khau-123"}), 422, "validation"),
+        (json!({"full_name": "Người khác", "phone": phone(2), "unit_id": unit, "password": "ngan"}), 422, "validation"),
+        (json!({"full_name": "A", "phone": phone(2), "unit_id": unit, "password": "mat-khau-123"}), 422, "validation"),
+        (json!({"full_name": "Người khác", "phone": phone(2), "unit_id": Uuid::new_v4(), "password": "mat-khau-123"}), 422, "validation"),
+        (json!({"full_name": "Người khác", "phone": phone(2)}), 422, "validation"),
     ];
     for (body, status, code) in cases {
-        let (s, v) = status_and_body(
-            client()
-                .post(format!("{b}/api/v1/auth/register"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(
-            (s.as_u16(), v["error"].as_str().unwrap()),
-            (status, code),
-            "{body} → {v}"
-        );
+        let (s, v) = status_and_body(client().post(format!("{b}/api/v1/auth/register")).json(&body).send().await.unwrap()).await;
+        assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (status, code), "{body} → {v}");
         assert!(!v["message"].as_str().unwrap().is_empty());
     }
     let (s, v) = status_and_body(
-        client()
-            .post(format!("{b}/api/v1/auth/register"))
-            .header("content-type", "application/json")
-            .body("{oops")
-            .send()
-            .await
-            .unwrap(),
+        client().post(format!("{b}/api/v1/auth/register")).header("content-type", "application/json").body("{oops").send().await.unwrap(),
     )
     .await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (400, "invalid_input")
-    );
-    assert_eq!(
-        app.state.store.count_users().await.unwrap(),
-        2,
-        "only the admin and the first participant exist"
-    );
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (400, "invalid_input"));
+    assert_eq!(app.state.store.count_users().await.unwrap(), 2, "only the admin and the first participant exist");
 
     // cross-site requests are refused, same-origin and non-browser ones pass
     let evil = client()
@@ -240,12 +130,7 @@ async fn auth_and_errors(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(evil.status(), StatusCode::FORBIDDEN);
-    let evil_fn = client()
-        .post(format!("{b}/api/logout"))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+    let evil_fn = client().post(format!("{b}/api/logout")).header("origin", "https://evil.example").send().await.unwrap();
     assert_eq!(evil_fn.status(), StatusCode::FORBIDDEN);
     let same = client()
         .post(format!("{b}/api/v1/auth/login"))
@@ -260,53 +145,32 @@ async fn auth_and_errors(backend: Backend) {
     let login = |pw: &'static str| {
         let b = b.clone();
         async move {
-            client()
-                .post(format!("{b}/api/v1/auth/login"))
-                .json(&json!({"phone": phone(1), "password": pw}))
-                .send()
-                .await
-                .unwrap()
-                .status()
+            client().post(format!("{b}/api/v1/auth/login")).json(&json!({"phone": phone(1), "password": pw})).send().await.unwrap().status()
         }
     };
     for _ in 0..3 {
         assert_eq!(login("sai-mat-khau").await, StatusCode::UNAUTHORIZED);
     }
     assert_eq!(login("sai-mat-khau").await, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(
-        login("mat-khau-123").await,
-        StatusCode::TOO_MANY_REQUESTS,
-        "even the right password waits"
-    );
+    assert_eq!(login("mat-khau-123").await, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
 
     // logout ends the session
-    assert_eq!(
-        c.post(format!("{b}/api/v1/auth/logout"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(c.post(format!("{b}/api/v1/auth/logout")).send().await.unwrap().status(), StatusCode::OK);
     let (s, v) = status_and_body(c.get(format!("{b}/api/v1/me")).send().await.unwrap()).await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (401, "unauthorized")
-    );
-    let (s, v) = status_and_body(
-        client()
-            .get(format!("{b}/api/v1/nothing-here"))
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (401, "unauthorized"));
+    let (s, v) = status_and_body(client().get(format!("{b}/api/v1/nothing-here")).send().await.unwrap()).await;
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (404, "not_found"));
+    // a participant cannot create rounds
+    let (s, _) = status_and_body(
+        logged_in(&app, 3)
+            .await
+            .post(format!("{b}/api/v1/admin/contests/{}/rounds", thi24::server::seed::DEMO_CONTEST))
+            .json(&json!({"title": "x", "opens_at": 0, "closes_at": 1, "question_count": 1, "duration_ms": 1000, "max_attempts": 1}))
             .send()
             .await
             .unwrap(),
     )
     .await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (404, "not_found")
-    );
-    // a participant cannot create rounds
-    let (s, _) = status_and_body(logged_in(&app, 3).await.post(format!("{b}/api/v1/admin/contests/{}/rounds", thi24::server::seed::DEMO_CONTEST)).json(&json!({"title": "x", "opens_at": 0, "closes_at": 1, "question_count": 1, "duration_ms": 1000, "max_attempts": 1})).send().await.unwrap()).await;
     assert_eq!(s.as_u16(), 403);
 }
 
@@ -318,30 +182,12 @@ async fn attempt_flow_and_secrecy(backend: Backend) {
     let c = logged_in(&app, 10).await;
     let round = open_round(&app).await;
 
-    let rounds = c
-        .get(format!("{b}/api/v1/rounds?status=open"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let rounds = c.get(format!("{b}/api/v1/rounds?status=open")).send().await.unwrap().text().await.unwrap();
     assert_no_answer_leak(&rounds);
-    let (s, _) = status_and_body(
-        client()
-            .post(format!("{b}/api/v1/rounds/{round}/attempts"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, _) = status_and_body(client().post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap()).await;
     assert_eq!(s.as_u16(), 401, "starting needs a session");
 
-    let r = c
-        .post(format!("{b}/api/v1/rounds/{round}/attempts"))
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
     let text = r.text().await.unwrap();
     assert_no_answer_leak(&text);
@@ -349,77 +195,39 @@ async fn attempt_flow_and_secrecy(backend: Backend) {
     let id = view["id"].as_str().unwrap().to_string();
     let items = view["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 20);
-    assert!(items
-        .iter()
-        .all(|i| i["options"].as_array().unwrap().len() >= 2 && i["chosen_option_id"].is_null()));
+    assert!(items.iter().all(|i| i["options"].as_array().unwrap().len() >= 2 && i["chosen_option_id"].is_null()));
     assert_eq!(view["status"], "in_progress");
-    assert!(
-        view["deadline_at"].as_i64().unwrap() - view["started_at"].as_i64().unwrap() == 15 * 60_000
-    );
+    assert!(view["deadline_at"].as_i64().unwrap() - view["started_at"].as_i64().unwrap() == 15 * 60_000);
 
     // answers: saved and acknowledged; bad ones refused with specific errors
     for item in &items[..10] {
-        let (q, o) = (
-            item["question_id"].as_str().unwrap(),
-            item["options"][0]["id"].as_str().unwrap(),
-        );
-        let r = c
-            .put(format!("{b}/api/v1/attempts/{id}/answers/{q}"))
-            .json(&json!({"option_id": o}))
-            .send()
-            .await
-            .unwrap();
+        let (q, o) = (item["question_id"].as_str().unwrap(), item["options"][0]["id"].as_str().unwrap());
+        let r = c.put(format!("{b}/api/v1/attempts/{id}/answers/{q}")).json(&json!({"option_id": o})).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         assert_no_answer_leak(&r.text().await.unwrap());
     }
     let q0 = items[0]["question_id"].as_str().unwrap();
     let foreign_option = items[1]["options"][0]["id"].as_str().unwrap();
     let (s, v) = status_and_body(
-        c.put(format!("{b}/api/v1/attempts/{id}/answers/{q0}"))
+        c.put(format!("{b}/api/v1/attempts/{id}/answers/{q0}")).json(&json!({"option_id": foreign_option})).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (422, "validation"));
+    let (s, v) = status_and_body(
+        c.put(format!("{b}/api/v1/attempts/{id}/answers/{}", Uuid::new_v4()))
             .json(&json!({"option_id": foreign_option}))
             .send()
             .await
             .unwrap(),
     )
     .await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (422, "validation")
-    );
-    let (s, v) = status_and_body(
-        c.put(format!(
-            "{b}/api/v1/attempts/{id}/answers/{}",
-            Uuid::new_v4()
-        ))
-        .json(&json!({"option_id": foreign_option}))
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (404, "not_found")
-    );
-    let (s, _) = status_and_body(
-        c.put(format!("{b}/api/v1/attempts/{id}/answers/{q0}"))
-            .json(&json!({"option": 1}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (404, "not_found"));
+    let (s, _) =
+        status_and_body(c.put(format!("{b}/api/v1/attempts/{id}/answers/{q0}")).json(&json!({"option": 1})).send().await.unwrap()).await;
     assert_eq!(s.as_u16(), 422);
     // somebody else cannot see or answer this attempt
     let other = logged_in(&app, 11).await;
-    let (s, _) = status_and_body(
-        other
-            .get(format!("{b}/api/v1/attempts/{id}"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (s, _) = status_and_body(other.get(format!("{b}/api/v1/attempts/{id}")).send().await.unwrap()).await;
     assert_eq!(s.as_u16(), 404);
     let (s, _) = status_and_body(
         other
@@ -433,46 +241,19 @@ async fn attempt_flow_and_secrecy(backend: Backend) {
     assert_eq!(s.as_u16(), 404);
 
     // resume: the same attempt with every saved answer
-    let again = c
-        .post(format!("{b}/api/v1/rounds/{round}/attempts"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap().text().await.unwrap();
     assert_no_answer_leak(&again);
     let again: Value = serde_json::from_str(&again).unwrap();
     assert_eq!(again["id"], view["id"]);
-    let got = c
-        .get(format!("{b}/api/v1/attempts/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let got = c.get(format!("{b}/api/v1/attempts/{id}")).send().await.unwrap().text().await.unwrap();
     assert_no_answer_leak(&got);
     let got: Value = serde_json::from_str(&got).unwrap();
-    let saved = got["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| !i["chosen_option_id"].is_null())
-        .count();
+    let saved = got["items"].as_array().unwrap().iter().filter(|i| !i["chosen_option_id"].is_null()).count();
     assert_eq!(saved, 10);
-    assert_eq!(
-        got["items"][0]["options"], items[0]["options"],
-        "option order is stable"
-    );
+    assert_eq!(got["items"][0]["options"], items[0]["options"], "option order is stable");
 
     // submit: graded; answers afterwards refused; no review while the round is open
-    let r = c
-        .post(format!("{b}/api/v1/attempts/{id}/submit"))
-        .json(&json!({"prediction": 5}))
-        .send()
-        .await
-        .unwrap();
+    let r = c.post(format!("{b}/api/v1/attempts/{id}/submit")).json(&json!({"prediction": 5})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let done: Value = r.json().await.unwrap();
     assert_eq!(done["status"], "submitted");
@@ -489,73 +270,28 @@ async fn attempt_flow_and_secrecy(backend: Backend) {
             .unwrap(),
     )
     .await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (409, "attempt_finished")
-    );
-    let (s, v) = status_and_body(
-        c.post(format!("{b}/api/v1/attempts/{id}/submit"))
-            .json(&json!({"prediction": -1}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (422, "validation")
-    );
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (409, "attempt_finished"));
+    let (s, v) =
+        status_and_body(c.post(format!("{b}/api/v1/attempts/{id}/submit")).json(&json!({"prediction": -1})).send().await.unwrap()).await;
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (422, "validation"));
 
     // the leaderboard masks phone numbers
-    let board: Value = client()
-        .get(format!("{b}/api/v1/rounds/{round}/leaderboard"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let board: Value = client().get(format!("{b}/api/v1/rounds/{round}/leaderboard")).send().await.unwrap().json().await.unwrap();
     assert_eq!(board["entries"][0]["phone_masked"], "090****010");
     assert_eq!(board["entries"][0]["score"], score);
     assert!(!board.to_string().contains("0900000010"));
 
     // once the round is closed, the review shows correct answers and explanations
     let now = app.state.now();
-    app.state
-        .store
-        .set_round_window(round.parse().unwrap(), now - 10_000_000, now - 1)
-        .await
-        .unwrap();
-    let closed: Value = c
-        .get(format!("{b}/api/v1/attempts/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    app.state.store.set_round_window(round.parse().unwrap(), now - 10_000_000, now - 1).await.unwrap();
+    let closed: Value = c.get(format!("{b}/api/v1/attempts/{id}")).send().await.unwrap().json().await.unwrap();
     let review = closed["result"]["review"].as_array().unwrap();
     assert_eq!(review.len(), 20);
-    let correct_chosen = review
-        .iter()
-        .filter(|r| r["chosen_option_id"] == r["correct_option_id"])
-        .count() as i64;
+    let correct_chosen = review.iter().filter(|r| r["chosen_option_id"] == r["correct_option_id"]).count() as i64;
     assert_eq!(correct_chosen, score, "the grade matches the review");
-    assert!(review
-        .iter()
-        .all(|r| !r["explanation"].as_str().unwrap().is_empty()
-            && !r["source"].as_str().unwrap().is_empty()));
-    let (s, v) = status_and_body(
-        c.post(format!("{b}/api/v1/rounds/{round}/attempts"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (409, "round_not_open")
-    );
+    assert!(review.iter().all(|r| !r["explanation"].as_str().unwrap().is_empty() && !r["source"].as_str().unwrap().is_empty()));
+    let (s, v) = status_and_body(c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap()).await;
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (409, "round_not_open"));
 }
 
 async fn deadline_and_abandoned(backend: Backend) {
@@ -566,87 +302,30 @@ async fn deadline_and_abandoned(backend: Backend) {
     let now = app.state.now();
     let round = create_round(&app, json!({"title": "Vòng ngắn", "opens_at": now - 1_000, "closes_at": now + 3_600_000, "question_count": 5, "duration_ms": 60_000, "max_attempts": 2})).await;
     let c = logged_in(&app, 20).await;
-    let view: Value = c
-        .post(format!("{b}/api/v1/rounds/{round}/attempts"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view: Value = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap().json().await.unwrap();
     let id = view["id"].as_str().unwrap().to_string();
     let item = &view["items"][0];
-    let url = format!(
-        "{b}/api/v1/attempts/{id}/answers/{}",
-        item["question_id"].as_str().unwrap()
-    );
+    let url = format!("{b}/api/v1/attempts/{id}/answers/{}", item["question_id"].as_str().unwrap());
     let answer = json!({"option_id": item["options"][0]["id"]});
-    assert_eq!(
-        c.put(&url).json(&answer).send().await.unwrap().status(),
-        StatusCode::OK
-    );
+    assert_eq!(c.put(&url).json(&answer).send().await.unwrap().status(), StatusCode::OK);
 
     // within the grace after the deadline: still accepted
     app.clock.advance(60_000 + 4_000);
-    assert_eq!(
-        c.put(&url).json(&answer).send().await.unwrap().status(),
-        StatusCode::OK
-    );
+    assert_eq!(c.put(&url).json(&answer).send().await.unwrap().status(), StatusCode::OK);
     // after it: refused, and nothing changes
     app.clock.advance(2_000);
-    let (s, v) = status_and_body(
-        c.put(&url)
-            .json(&json!({"option_id": item["options"][1]["id"]}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (409, "deadline_passed")
-    );
-    let a = app
-        .state
-        .store
-        .attempt_items(id.parse().unwrap())
-        .await
-        .unwrap();
-    assert_eq!(
-        a[0].chosen_option_id.unwrap().to_string(),
-        item["options"][0]["id"].as_str().unwrap()
-    );
+    let (s, v) = status_and_body(c.put(&url).json(&json!({"option_id": item["options"][1]["id"]})).send().await.unwrap()).await;
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (409, "deadline_passed"));
+    let a = app.state.store.attempt_items(id.parse().unwrap()).await.unwrap();
+    assert_eq!(a[0].chosen_option_id.unwrap().to_string(), item["options"][0]["id"].as_str().unwrap());
 
     // the participant never returns: the server finalises the attempt by itself
-    assert_eq!(
-        thi24::server::service::finalise_overdue(&app.state)
-            .await
-            .unwrap(),
-        1
-    );
-    let rec = app
-        .state
-        .store
-        .attempt(id.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(thi24::server::service::finalise_overdue(&app.state).await.unwrap(), 1);
+    let rec = app.state.store.attempt(id.parse().unwrap()).await.unwrap().unwrap();
     assert_eq!(rec.status, thi24::domain::AttemptStatus::Expired);
     assert_eq!(rec.time_used_ms, Some(60_000));
-    assert_eq!(
-        thi24::server::service::finalise_overdue(&app.state)
-            .await
-            .unwrap(),
-        0
-    );
-    let v: Value = c
-        .get(format!("{b}/api/v1/attempts/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(thi24::server::service::finalise_overdue(&app.state).await.unwrap(), 0);
+    let v: Value = c.get(format!("{b}/api/v1/attempts/{id}")).send().await.unwrap().json().await.unwrap();
     assert_eq!(v["status"], "expired");
     assert!(v["result"]["score"].as_i64().unwrap() <= 1);
 }
@@ -658,36 +337,18 @@ async fn concurrent_submits(backend: Backend) {
     let b = app.base.clone();
     let c = logged_in(&app, 30).await;
     let round = open_round(&app).await;
-    let view: Value = c
-        .post(format!("{b}/api/v1/rounds/{round}/attempts"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view: Value = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap().json().await.unwrap();
     let id = view["id"].as_str().unwrap().to_string();
     for item in view["items"].as_array().unwrap()[..5].iter() {
-        let url = format!(
-            "{b}/api/v1/attempts/{id}/answers/{}",
-            item["question_id"].as_str().unwrap()
-        );
-        c.put(url)
-            .json(&json!({"option_id": item["options"][0]["id"]}))
-            .send()
-            .await
-            .unwrap();
+        let url = format!("{b}/api/v1/attempts/{id}/answers/{}", item["question_id"].as_str().unwrap());
+        c.put(url).json(&json!({"option_id": item["options"][0]["id"]})).send().await.unwrap();
     }
     let tasks: Vec<_> = (0..20)
         .map(|i| {
             let (c, b, id) = (c.clone(), b.clone(), id.clone());
-            tokio::spawn(async move {
-                c.post(format!("{b}/api/v1/attempts/{id}/submit"))
-                    .json(&json!({"prediction": i}))
-                    .send()
-                    .await
-                    .unwrap()
-            })
+            tokio::spawn(
+                async move { c.post(format!("{b}/api/v1/attempts/{id}/submit")).json(&json!({"prediction": i})).send().await.unwrap() },
+            )
         })
         .collect();
     let mut results = Vec::new();
@@ -701,44 +362,15 @@ async fn concurrent_submits(backend: Backend) {
             v["result"]["prediction"].clone(),
         ));
     }
-    assert!(
-        results.windows(2).all(|w| w[0] == w[1]),
-        "every submit sees the one graded result: {results:?}"
-    );
-    let user = app
-        .state
-        .store
-        .user_by_phone(&phone(30))
-        .await
-        .unwrap()
-        .unwrap();
+    assert!(results.windows(2).all(|w| w[0] == w[1]), "every submit sees the one graded result: {results:?}");
+    let user = app.state.store.user_by_phone(&phone(30)).await.unwrap().unwrap();
     let attempts = app.state.store.user_attempts(user.id).await.unwrap();
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].status, thi24::domain::AttemptStatus::Submitted);
-    let p = app
-        .state
-        .store
-        .participation(round.parse().unwrap(), user.id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (p.attempts_started, p.best_attempt_id, p.active_attempt_id),
-        (1, Some(attempts[0].id), None)
-    );
-    let board: Value = client()
-        .get(format!("{b}/api/v1/rounds/{round}/leaderboard"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        board["entries"].as_array().unwrap().len(),
-        1,
-        "counted once"
-    );
+    let p = app.state.store.participation(round.parse().unwrap(), user.id).await.unwrap().unwrap();
+    assert_eq!((p.attempts_started, p.best_attempt_id, p.active_attempt_id), (1, Some(attempts[0].id), None));
+    let board: Value = client().get(format!("{b}/api/v1/rounds/{round}/leaderboard")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(board["entries"].as_array().unwrap().len(), 1, "counted once");
 }
 
 async fn concurrent_starts(backend: Backend) {
@@ -753,14 +385,7 @@ async fn concurrent_starts(backend: Backend) {
         .map(|_| {
             let (c, b, round) = (c.clone(), b.clone(), round.clone());
             tokio::spawn(async move {
-                c.post(format!("{b}/api/v1/rounds/{round}/attempts"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json::<Value>()
-                    .await
-                    .unwrap()["id"]
-                    .clone()
+                c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap().json::<Value>().await.unwrap()["id"].clone()
             })
         })
         .collect();
@@ -776,23 +401,11 @@ async fn concurrent_starts(backend: Backend) {
             let (c, b, round) = (c.clone(), b.clone(), round.clone());
             tokio::spawn(async move {
                 loop {
-                    let r = c
-                        .post(format!("{b}/api/v1/rounds/{round}/attempts"))
-                        .send()
-                        .await
-                        .unwrap();
+                    let r = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap();
                     match r.status().as_u16() {
                         201 => {
-                            let id = r.json::<Value>().await.unwrap()["id"]
-                                .as_str()
-                                .unwrap()
-                                .to_string();
-                            let s = c
-                                .post(format!("{b}/api/v1/attempts/{id}/submit"))
-                                .send()
-                                .await
-                                .unwrap()
-                                .status();
+                            let id = r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+                            let s = c.post(format!("{b}/api/v1/attempts/{id}/submit")).send().await.unwrap().status();
                             assert_eq!(s, StatusCode::OK);
                         }
                         409 => break,
@@ -805,29 +418,14 @@ async fn concurrent_starts(backend: Backend) {
     for t in tasks {
         t.await.unwrap();
     }
-    let user = app
-        .state
-        .store
-        .user_by_phone(&phone(40))
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.state.store.user_by_phone(&phone(40)).await.unwrap().unwrap();
     let attempts = app.state.store.user_attempts(user.id).await.unwrap();
     assert_eq!(attempts.len(), 3);
     let mut seqs: Vec<i64> = attempts.iter().map(|a| a.seq).collect();
     seqs.sort();
     assert_eq!(seqs, vec![1, 2, 3]);
-    let (s, v) = status_and_body(
-        c.post(format!("{b}/api/v1/rounds/{round}/attempts"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(
-        (s.as_u16(), v["error"].as_str().unwrap()),
-        (409, "attempts_exhausted")
-    );
+    let (s, v) = status_and_body(c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap()).await;
+    assert_eq!((s.as_u16(), v["error"].as_str().unwrap()), (409, "attempts_exhausted"));
 }
 
 /// The server-rendered attempt page carries no answer either.
@@ -839,45 +437,20 @@ async fn pages_render(backend: Backend) {
     let home = client().get(format!("{b}/")).send().await.unwrap();
     assert_eq!(home.status(), StatusCode::OK);
     let html = home.text().await.unwrap();
-    assert!(
-        html.contains("<html lang=\"vi\"") && html.contains("Tuần 1"),
-        "{html}"
-    );
+    assert!(html.contains("<html lang=\"vi\"") && html.contains("Tuần 1"), "{html}");
     let c = logged_in(&app, 50).await;
     let round = open_round(&app).await;
-    let view: Value = c
-        .post(format!("{b}/api/v1/rounds/{round}/attempts"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let page = c
-        .get(format!("{b}/bai-thi/{}", view["id"].as_str().unwrap()))
-        .send()
-        .await
-        .unwrap();
+    let view: Value = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap().json().await.unwrap();
+    let page = c.get(format!("{b}/bai-thi/{}", view["id"].as_str().unwrap())).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains(view["items"][0]["stem"].as_str().unwrap()));
     assert_no_answer_leak(&html);
-    let missing = client()
-        .get(format!("{b}/khong-co-trang-nay"))
-        .send()
-        .await
-        .unwrap();
+    let missing = client().get(format!("{b}/khong-co-trang-nay")).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
-both_backends!(
-    auth_and_errors,
-    attempt_flow_and_secrecy,
-    deadline_and_abandoned,
-    concurrent_submits,
-    concurrent_starts,
-    pages_render
-);
+both_backends!(auth_and_errors, attempt_flow_and_secrecy, deadline_and_abandoned, concurrent_submits, concurrent_starts, pages_render);
 
 /// Malformed identifiers and parameters get JSON errors too.
 async fn malformed_paths(backend: Backend) {
@@ -897,4 +470,12 @@ async fn malformed_paths(backend: Backend) {
     }
 }
 
-both_backends!(auth_and_errors, attempt_flow_and_secrecy, deadline_and_abandoned, concurrent_submits, concurrent_starts, pages_render, malformed_paths);
+both_backends!(
+    auth_and_errors,
+    attempt_flow_and_secrecy,
+    deadline_and_abandoned,
+    concurrent_submits,
+    concurrent_starts,
+    pages_render,
+    malformed_paths
+);

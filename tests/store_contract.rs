@@ -18,11 +18,7 @@ fn draft(i: usize) -> QuestionDraft {
         topic: "boi-canh".into(),
         difficulty: 1,
         stem: format!("Câu hỏi số {i}?"),
-        options: vec![
-            format!("Đúng {i}"),
-            format!("Sai {i}"),
-            format!("Sai nữa {i}"),
-        ],
+        options: vec![format!("Đúng {i}"), format!("Sai {i}"), format!("Sai nữa {i}")],
         correct: 0,
         explanation: format!("Giải thích {i}"),
         source: "src-1".into(),
@@ -53,15 +49,8 @@ async fn answer_all(s: &AnyStore, a: Uuid, user: Uuid, correct_count: usize, now
     let items = s.attempt_items(a).await.unwrap();
     for (i, it) in items.iter().enumerate() {
         // option texts tell the correct one in this fixture ("Đúng …")
-        let pick = it
-            .options
-            .iter()
-            .find(|(_, t)| t.starts_with("Đúng") == (i < correct_count))
-            .unwrap()
-            .0;
-        s.save_answer(a, user, it.version_id, pick, now)
-            .await
-            .unwrap();
+        let pick = it.options.iter().find(|(_, t)| t.starts_with("Đúng") == (i < correct_count)).unwrap().0;
+        s.save_answer(a, user, it.version_id, pick, now).await.unwrap();
     }
 }
 
@@ -72,20 +61,8 @@ async fn contract(backend: Backend) {
     s.ping().await.unwrap();
 
     // Units
-    let city = Unit {
-        id: Uuid::new_v4(),
-        parent_id: None,
-        name: "Hà Nội".into(),
-        kind: UnitKind::City,
-        headcount: 0,
-    };
-    let commune = Unit {
-        id: Uuid::new_v4(),
-        parent_id: Some(city.id),
-        name: "Xã A".into(),
-        kind: UnitKind::Commune,
-        headcount: 40,
-    };
+    let city = Unit { id: Uuid::new_v4(), parent_id: None, name: "Hà Nội".into(), kind: UnitKind::City, headcount: 0 };
+    let commune = Unit { id: Uuid::new_v4(), parent_id: Some(city.id), name: "Xã A".into(), kind: UnitKind::Commune, headcount: 40 };
     s.insert_unit(&city, Some("HN"), T0).await.unwrap();
     s.insert_unit(&commune, None, T0).await.unwrap();
     let mut units = s.list_units().await.unwrap();
@@ -103,34 +80,17 @@ async fn contract(backend: Backend) {
         created_at: T0,
     };
     s.insert_user(&user).await.unwrap();
-    let dup = NewUser {
-        id: Uuid::new_v4(),
-        ..user.clone()
-    };
-    assert!(matches!(
-        s.insert_user(&dup).await,
-        Err(StoreError::Conflict("phone"))
-    ));
+    let dup = NewUser { id: Uuid::new_v4(), ..user.clone() };
+    assert!(matches!(s.insert_user(&dup).await, Err(StoreError::Conflict("phone"))));
     let got = s.user_by_phone("0912345678").await.unwrap().unwrap();
-    assert_eq!(
-        (got.id, got.unit_name.as_str(), got.role.as_str()),
-        (user.id, "Xã A", "participant")
-    );
-    assert_eq!(
-        s.user_by_id(user.id).await.unwrap().unwrap().phone,
-        "0912345678"
-    );
+    assert_eq!((got.id, got.unit_name.as_str(), got.role.as_str()), (user.id, "Xã A", "participant"));
+    assert_eq!(s.user_by_id(user.id).await.unwrap().unwrap().phone, "0912345678");
     assert!(s.user_by_phone("0999999999").await.unwrap().is_none());
     assert_eq!(s.count_users().await.unwrap(), 1);
 
     // Sessions expire and can be deleted
-    s.insert_session("h1", user.id, T0, T0 + 1_000)
-        .await
-        .unwrap();
-    assert_eq!(
-        s.session_user("h1", T0 + 999).await.unwrap().unwrap().id,
-        user.id
-    );
+    s.insert_session("h1", user.id, T0, T0 + 1_000).await.unwrap();
+    assert_eq!(s.session_user("h1", T0 + 999).await.unwrap().unwrap().id, user.id);
     assert!(s.session_user("h1", T0 + 1_000).await.unwrap().is_none());
     s.delete_session("h1").await.unwrap();
     assert!(s.session_user("h1", T0).await.unwrap().is_none());
@@ -143,69 +103,34 @@ async fn contract(backend: Backend) {
     assert_eq!(s.hit_rate_limit("k", T0 + 1_001, 1_000).await.unwrap(), 1);
 
     // Topics and questions
-    let topic = Topic {
-        slug: "boi-canh".into(),
-        name: "Bối cảnh".into(),
-        description: String::new(),
-        position: 0,
-    };
+    let topic = Topic { slug: "boi-canh".into(), name: "Bối cảnh".into(), description: String::new(), position: 0 };
     s.upsert_topic(&topic).await.unwrap();
-    s.upsert_topic(&Topic {
-        name: "Bối cảnh ban hành".into(),
-        ..topic.clone()
-    })
-    .await
-    .unwrap();
+    s.upsert_topic(&Topic { name: "Bối cảnh ban hành".into(), ..topic.clone() }).await.unwrap();
     assert_eq!(s.list_topics().await.unwrap()[0].name, "Bối cảnh ban hành");
     for i in 0..3 {
         s.insert_question(&draft(i), T0).await.unwrap();
     }
-    assert!(matches!(
-        s.insert_question(&draft(0), T0).await,
-        Err(StoreError::Conflict(_))
-    ));
+    assert!(matches!(s.insert_question(&draft(0), T0).await, Err(StoreError::Conflict(_))));
     assert_eq!(s.count_questions().await.unwrap(), 3);
     let pool = s.question_pool().await.unwrap();
     assert_eq!(pool.len(), 3);
-    assert!(pool
-        .iter()
-        .all(|p| p.option_count == 3 && p.topic == "boi-canh"));
+    assert!(pool.iter().all(|p| p.option_count == 3 && p.topic == "boi-canh"));
 
     // Contest and rounds
-    let contest = ContestRecord {
-        id: Uuid::new_v4(),
-        title: "Cuộc thi".into(),
-        description: "d".into(),
-        rules: "r".into(),
-        created_at: T0,
-    };
+    let contest =
+        ContestRecord { id: Uuid::new_v4(), title: "Cuộc thi".into(), description: "d".into(), rules: "r".into(), created_at: T0 };
     s.insert_contest(&contest).await.unwrap();
     assert_eq!(s.contest(contest.id).await.unwrap().unwrap(), contest);
     let r = round(contest.id, 2, CountingRule::Best);
     s.insert_round(&r).await.unwrap();
     let stored = s.get_round(r.id).await.unwrap().unwrap();
-    assert_eq!(
-        stored,
-        RoundRecord {
-            contest_title: "Cuộc thi".into(),
-            ..r.clone()
-        }
-    );
+    assert_eq!(stored, RoundRecord { contest_title: "Cuộc thi".into(), ..r.clone() });
     assert_eq!(s.list_rounds().await.unwrap().len(), 1);
     s.set_round_window(r.id, T0, T0 + 7_200_000).await.unwrap();
-    assert_eq!(
-        s.get_round(r.id).await.unwrap().unwrap().closes_at,
-        T0 + 7_200_000
-    );
+    assert_eq!(s.get_round(r.id).await.unwrap().unwrap().closes_at, T0 + 7_200_000);
 
     // Starting: a new attempt, then the same one while it runs
-    let items: Vec<DrawnItem> = pool[..2]
-        .iter()
-        .map(|p| DrawnItem {
-            version_id: p.version_id,
-            option_order: vec![2, 0, 1],
-        })
-        .collect();
+    let items: Vec<DrawnItem> = pool[..2].iter().map(|p| DrawnItem { version_id: p.version_id, option_order: vec![2, 0, 1] }).collect();
     let req = |now: i64| StartRequest {
         attempt_id: Uuid::new_v4(),
         round_id: r.id,
@@ -217,18 +142,9 @@ async fn contract(backend: Backend) {
     let first = s.start_attempt(&req(T0 + 1_000)).await.unwrap();
     assert!(!first.resumed);
     let again = s.start_attempt(&req(T0 + 2_000)).await.unwrap();
-    assert_eq!(
-        again,
-        StartOutcome {
-            attempt_id: first.attempt_id,
-            resumed: true
-        }
-    );
+    assert_eq!(again, StartOutcome { attempt_id: first.attempt_id, resumed: true });
     let a = s.attempt(first.attempt_id).await.unwrap().unwrap();
-    assert_eq!(
-        (a.seq, a.status, a.deadline_at, a.max_score),
-        (1, AttemptStatus::InProgress, T0 + 601_000, 2)
-    );
+    assert_eq!((a.seq, a.status, a.deadline_at, a.max_score), (1, AttemptStatus::InProgress, T0 + 601_000, 2));
     let served = s.attempt_items(a.id).await.unwrap();
     assert_eq!(served.len(), 2);
     // options come back in the served order: positions 2, 0, 1
@@ -239,215 +155,83 @@ async fn contract(backend: Backend) {
     let other_q = pool[2].version_id;
     let (q0, q1) = (served[0].version_id, served[1].version_id);
     let opt_q1 = served[1].options[0].0;
-    assert!(matches!(
-        s.save_answer(a.id, Uuid::new_v4(), q0, opt_q1, T0 + 3_000)
-            .await,
-        Err(StoreError::NotFound)
-    ));
-    assert!(matches!(
-        s.save_answer(a.id, user.id, q0, opt_q1, T0 + 3_000).await,
-        Err(StoreError::OptionNotInQuestion)
-    ));
-    assert!(matches!(
-        s.save_answer(a.id, user.id, other_q, opt_q1, T0 + 3_000)
-            .await,
-        Err(StoreError::QuestionNotInAttempt)
-    ));
+    assert!(matches!(s.save_answer(a.id, Uuid::new_v4(), q0, opt_q1, T0 + 3_000).await, Err(StoreError::NotFound)));
+    assert!(matches!(s.save_answer(a.id, user.id, q0, opt_q1, T0 + 3_000).await, Err(StoreError::OptionNotInQuestion)));
+    assert!(matches!(s.save_answer(a.id, user.id, other_q, opt_q1, T0 + 3_000).await, Err(StoreError::QuestionNotInAttempt)));
     answer_all(&s, a.id, user.id, 1, T0 + 4_000).await;
     // changing an answer keeps the last choice
-    let wrong0 = served[0]
-        .options
-        .iter()
-        .find(|(_, t)| !t.starts_with("Đúng"))
-        .unwrap()
-        .0;
-    let right0 = served[0]
-        .options
-        .iter()
-        .find(|(_, t)| t.starts_with("Đúng"))
-        .unwrap()
-        .0;
-    s.save_answer(a.id, user.id, q0, wrong0, T0 + 5_000)
-        .await
-        .unwrap();
-    s.save_answer(a.id, user.id, q0, right0, T0 + 6_000)
-        .await
-        .unwrap();
-    assert_eq!(
-        s.attempt_items(a.id).await.unwrap()[0].chosen_option_id,
-        Some(right0)
-    );
+    let wrong0 = served[0].options.iter().find(|(_, t)| !t.starts_with("Đúng")).unwrap().0;
+    let right0 = served[0].options.iter().find(|(_, t)| t.starts_with("Đúng")).unwrap().0;
+    s.save_answer(a.id, user.id, q0, wrong0, T0 + 5_000).await.unwrap();
+    s.save_answer(a.id, user.id, q0, right0, T0 + 6_000).await.unwrap();
+    assert_eq!(s.attempt_items(a.id).await.unwrap()[0].chosen_option_id, Some(right0));
     // after the deadline's grace: refused
-    assert!(matches!(
-        s.save_answer(a.id, user.id, q1, opt_q1, a.deadline_at + GRACE_MS + 1)
-            .await,
-        Err(StoreError::DeadlinePassed)
-    ));
+    assert!(matches!(s.save_answer(a.id, user.id, q1, opt_q1, a.deadline_at + GRACE_MS + 1).await, Err(StoreError::DeadlinePassed)));
 
     // Finalising: graded once; the prediction fixed by the first submission
-    let done = s
-        .finalise_attempt(a.id, T0 + 61_000, true, Some(7))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (done.status, done.score, done.time_used_ms, done.prediction),
-        (AttemptStatus::Submitted, Some(1), Some(60_000), Some(7))
-    );
-    assert!(s
-        .finalise_attempt(a.id, T0 + 62_000, true, Some(9))
-        .await
-        .unwrap()
-        .is_none());
-    assert!(matches!(
-        s.save_answer(a.id, user.id, q1, opt_q1, T0 + 63_000).await,
-        Err(StoreError::AttemptFinished)
-    ));
+    let done = s.finalise_attempt(a.id, T0 + 61_000, true, Some(7)).await.unwrap().unwrap();
+    assert_eq!((done.status, done.score, done.time_used_ms, done.prediction), (AttemptStatus::Submitted, Some(1), Some(60_000), Some(7)));
+    assert!(s.finalise_attempt(a.id, T0 + 62_000, true, Some(9)).await.unwrap().is_none());
+    assert!(matches!(s.save_answer(a.id, user.id, q1, opt_q1, T0 + 63_000).await, Err(StoreError::AttemptFinished)));
     let p = s.participation(r.id, user.id).await.unwrap().unwrap();
     assert_eq!(
-        (
-            p.attempts_started,
-            p.active_attempt_id,
-            p.best_attempt_id,
-            p.best_score,
-            p.prediction
-        ),
+        (p.attempts_started, p.active_attempt_id, p.best_attempt_id, p.best_score, p.prediction),
         (1, None, Some(a.id), Some(1), Some(7))
     );
     let review = s.review_items(a.id).await.unwrap();
     assert_eq!(review.len(), 2);
     assert_eq!(review[0].correct_option_id, right0);
-    let n = served[0]
-        .stem
-        .trim_start_matches("Câu hỏi số ")
-        .trim_end_matches('?');
+    let n = served[0].stem.trim_start_matches("Câu hỏi số ").trim_end_matches('?');
     assert_eq!(review[0].explanation, format!("Giải thích {n}"));
 
     // Second attempt: better score replaces the counted one; the prediction stays 7
     let second = s.start_attempt(&req(T0 + 100_000)).await.unwrap();
     answer_all(&s, second.attempt_id, user.id, 2, T0 + 101_000).await;
-    let done2 = s
-        .finalise_attempt(second.attempt_id, T0 + 130_000, true, Some(100))
-        .await
-        .unwrap()
-        .unwrap();
+    let done2 = s.finalise_attempt(second.attempt_id, T0 + 130_000, true, Some(100)).await.unwrap().unwrap();
     assert_eq!(done2.score, Some(2));
     let p = s.participation(r.id, user.id).await.unwrap().unwrap();
     assert_eq!(
-        (
-            p.attempts_started,
-            p.best_attempt_id,
-            p.best_score,
-            p.best_time_ms,
-            p.prediction
-        ),
+        (p.attempts_started, p.best_attempt_id, p.best_score, p.best_time_ms, p.prediction),
         (2, Some(second.attempt_id), Some(2), Some(30_000), Some(7))
     );
 
     // The limit: a third start is refused
-    assert!(matches!(
-        s.start_attempt(&req(T0 + 200_000)).await,
-        Err(StoreError::AttemptsExhausted)
-    ));
+    assert!(matches!(s.start_attempt(&req(T0 + 200_000)).await, Err(StoreError::AttemptsExhausted)));
     assert_eq!(s.user_attempts(user.id).await.unwrap().len(), 2);
     assert_eq!(s.user_participations(user.id).await.unwrap().len(), 1);
 
     // Abandoned attempts: listed once overdue and finalised as expired with their saved answers
-    let r2 = RoundRecord {
-        id: Uuid::new_v4(),
-        title: "Tuần 2".into(),
-        position: 2,
-        ..round(contest.id, 3, CountingRule::Best)
-    };
+    let r2 = RoundRecord { id: Uuid::new_v4(), title: "Tuần 2".into(), position: 2, ..round(contest.id, 3, CountingRule::Best) };
     s.insert_round(&r2).await.unwrap();
-    let ab = s
-        .start_attempt(&StartRequest {
-            round_id: r2.id,
-            ..req(T0 + 300_000)
-        })
-        .await
-        .unwrap();
+    let ab = s.start_attempt(&StartRequest { round_id: r2.id, ..req(T0 + 300_000) }).await.unwrap();
     answer_all(&s, ab.attempt_id, user.id, 2, T0 + 301_000).await;
     let deadline = s.attempt(ab.attempt_id).await.unwrap().unwrap().deadline_at;
-    assert!(s
-        .overdue_attempts(deadline + GRACE_MS, 10)
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(s.overdue_attempts(deadline + GRACE_MS, 10).await.unwrap().is_empty());
+    assert_eq!(s.overdue_attempts(deadline + GRACE_MS + 1, 10).await.unwrap(), vec![ab.attempt_id]);
+    let exp = s.finalise_attempt(ab.attempt_id, deadline + 60_000, false, Some(3)).await.unwrap().unwrap();
     assert_eq!(
-        s.overdue_attempts(deadline + GRACE_MS + 1, 10)
-            .await
-            .unwrap(),
-        vec![ab.attempt_id]
-    );
-    let exp = s
-        .finalise_attempt(ab.attempt_id, deadline + 60_000, false, Some(3))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (
-            exp.status,
-            exp.score,
-            exp.finished_at,
-            exp.time_used_ms,
-            exp.prediction
-        ),
-        (
-            AttemptStatus::Expired,
-            Some(2),
-            Some(deadline),
-            Some(600_000),
-            None
-        )
+        (exp.status, exp.score, exp.finished_at, exp.time_used_ms, exp.prediction),
+        (AttemptStatus::Expired, Some(2), Some(deadline), Some(600_000), None)
     );
     // a start after an abandoned attempt finalises it first (here: already final) and counts on
-    let next = s
-        .start_attempt(&StartRequest {
-            round_id: r2.id,
-            ..req(deadline + 70_000)
-        })
-        .await
-        .unwrap();
+    let next = s.start_attempt(&StartRequest { round_id: r2.id, ..req(deadline + 70_000) }).await.unwrap();
     assert!(!next.resumed);
     assert_eq!(s.attempt(next.attempt_id).await.unwrap().unwrap().seq, 2);
 
     // Standings and ranks
-    let other = NewUser {
-        id: Uuid::new_v4(),
-        phone: "0987654321".into(),
-        full_name: "Trần B".into(),
-        ..user.clone()
-    };
+    let other = NewUser { id: Uuid::new_v4(), phone: "0987654321".into(), full_name: "Trần B".into(), ..user.clone() };
     s.insert_user(&other).await.unwrap();
-    let ob = s
-        .start_attempt(&StartRequest {
-            user_id: other.id,
-            ..req(T0 + 400_000)
-        })
-        .await
-        .unwrap();
+    let ob = s.start_attempt(&StartRequest { user_id: other.id, ..req(T0 + 400_000) }).await.unwrap();
     answer_all(&s, ob.attempt_id, other.id, 2, T0 + 401_000).await;
-    s.finalise_attempt(ob.attempt_id, T0 + 410_000, true, None)
-        .await
-        .unwrap();
+    s.finalise_attempt(ob.attempt_id, T0 + 410_000, true, None).await.unwrap();
     let standings = s.round_standings(r.id, 10).await.unwrap();
     assert_eq!(
-        standings
-            .iter()
-            .map(|x| (x.full_name.as_str(), x.score, x.time_used_ms))
-            .collect::<Vec<_>>(),
+        standings.iter().map(|x| (x.full_name.as_str(), x.score, x.time_used_ms)).collect::<Vec<_>>(),
         vec![("Trần B", 2, 10_000), ("Nguyễn Văn A", 2, 30_000)]
     );
     assert_eq!(s.round_standings(r.id, 1).await.unwrap().len(), 1);
-    assert_eq!(
-        s.rank_of(r.id, 2, 30_000, T0 + 130_000).await.unwrap(),
-        (1, 2)
-    );
-    assert_eq!(
-        s.rank_of(r.id, 2, 10_000, T0 + 410_000).await.unwrap(),
-        (0, 2)
-    );
+    assert_eq!(s.rank_of(r.id, 2, 30_000, T0 + 130_000).await.unwrap(), (1, 2));
+    assert_eq!(s.rank_of(r.id, 2, 10_000, T0 + 410_000).await.unwrap(), (0, 2));
 }
 
 #[tokio::test]
@@ -465,13 +249,7 @@ async fn concurrent_starts(backend: Backend) {
     let Some((s, _guard)) = fresh_store(backend).await else {
         return;
     };
-    let city = Unit {
-        id: Uuid::new_v4(),
-        parent_id: None,
-        name: "Hà Nội".into(),
-        kind: UnitKind::City,
-        headcount: 0,
-    };
+    let city = Unit { id: Uuid::new_v4(), parent_id: None, name: "Hà Nội".into(), kind: UnitKind::City, headcount: 0 };
     s.insert_unit(&city, None, T0).await.unwrap();
     let user = NewUser {
         id: Uuid::new_v4(),
@@ -483,35 +261,16 @@ async fn concurrent_starts(backend: Backend) {
         created_at: T0,
     };
     s.insert_user(&user).await.unwrap();
-    s.upsert_topic(&Topic {
-        slug: "boi-canh".into(),
-        name: "x".into(),
-        description: String::new(),
-        position: 0,
-    })
-    .await
-    .unwrap();
+    s.upsert_topic(&Topic { slug: "boi-canh".into(), name: "x".into(), description: String::new(), position: 0 }).await.unwrap();
     for i in 0..2 {
         s.insert_question(&draft(i), T0).await.unwrap();
     }
-    let contest = ContestRecord {
-        id: Uuid::new_v4(),
-        title: "C".into(),
-        description: String::new(),
-        rules: String::new(),
-        created_at: T0,
-    };
+    let contest = ContestRecord { id: Uuid::new_v4(), title: "C".into(), description: String::new(), rules: String::new(), created_at: T0 };
     s.insert_contest(&contest).await.unwrap();
     let r = round(contest.id, 3, CountingRule::Best);
     s.insert_round(&r).await.unwrap();
     let pool = s.question_pool().await.unwrap();
-    let items: Vec<DrawnItem> = pool
-        .iter()
-        .map(|p| DrawnItem {
-            version_id: p.version_id,
-            option_order: vec![0, 1, 2],
-        })
-        .collect();
+    let items: Vec<DrawnItem> = pool.iter().map(|p| DrawnItem { version_id: p.version_id, option_order: vec![0, 1, 2] }).collect();
     let mut tasks = Vec::new();
     for i in 0..20 {
         let (s, items, r, user) = (s.clone(), items.clone(), r.clone(), user.clone());
@@ -531,9 +290,7 @@ async fn concurrent_starts(backend: Backend) {
                         if !o.resumed {
                             started += 1;
                         }
-                        s.finalise_attempt(o.attempt_id, T0 + 2_000, true, None)
-                            .await
-                            .unwrap();
+                        s.finalise_attempt(o.attempt_id, T0 + 2_000, true, None).await.unwrap();
                     }
                     Err(StoreError::AttemptsExhausted) => break started,
                     Err(e) => panic!("{e}"),
@@ -551,9 +308,7 @@ async fn concurrent_starts(backend: Backend) {
     let mut seqs: Vec<i64> = attempts.iter().map(|a| a.seq).collect();
     seqs.sort();
     assert_eq!(seqs, vec![1, 2, 3]);
-    assert!(attempts
-        .iter()
-        .all(|a| a.status == AttemptStatus::Submitted));
+    assert!(attempts.iter().all(|a| a.status == AttemptStatus::Submitted));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -30,10 +30,7 @@ mod ctx {
 
     pub fn client_ip(state: &AppState) -> AppResult<String> {
         let p = parts()?;
-        let peer = p
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0);
+        let peer = p.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
         Ok(auth::client_ip(&p.headers, peer, state.config.trust_proxy))
     }
 
@@ -49,10 +46,7 @@ mod ctx {
 #[server]
 pub async fn get_me() -> Result<Option<Me>, AppError> {
     let state = ctx::state()?;
-    Ok(ctx::user(&state)
-        .await?
-        .as_ref()
-        .map(crate::server::service::me))
+    Ok(ctx::user(&state).await?.as_ref().map(crate::server::service::me))
 }
 
 #[server]
@@ -61,28 +55,12 @@ pub async fn list_units() -> Result<Vec<UnitDto>, AppError> {
 }
 
 #[server]
-pub async fn register(
-    full_name: String,
-    phone: String,
-    unit_id: String,
-    password: String,
-) -> Result<(), AppError> {
+pub async fn register(full_name: String, phone: String, unit_id: String, password: String) -> Result<(), AppError> {
     use crate::server::{auth, service};
     let state = ctx::state()?;
-    let unit_id = Uuid::parse_str(unit_id.trim())
-        .map_err(|_| AppError::validation(crate::i18n::t().err_unit_unknown))?;
+    let unit_id = Uuid::parse_str(unit_id.trim()).map_err(|_| AppError::validation(crate::i18n::t().err_unit_unknown))?;
     let ip = ctx::client_ip(&state)?;
-    let (_, token) = service::register(
-        &state,
-        RegisterInput {
-            full_name,
-            phone,
-            unit_id,
-            password,
-        },
-        &ip,
-    )
-    .await?;
+    let (_, token) = service::register(&state, RegisterInput { full_name, phone, unit_id, password }, &ip).await?;
     ctx::set_cookie(auth::session_cookie(&token, state.config.cookie_secure));
     leptos_axum::redirect("/");
     Ok(())
@@ -128,12 +106,7 @@ pub async fn home_data() -> Result<HomeView, AppError> {
         Some(u) => service::my_attempts(&state, u).await?,
         None => vec![],
     };
-    Ok(HomeView {
-        me: user.as_ref().map(service::me),
-        rounds,
-        attempts,
-        server_now: state.now(),
-    })
+    Ok(HomeView { me: user.as_ref().map(service::me), rounds, attempts, server_now: state.now() })
 }
 
 #[server]
@@ -153,11 +126,7 @@ pub async fn get_attempt(id: Uuid) -> Result<AttemptView, AppError> {
 }
 
 #[server(input = leptos::server_fn::codec::Json)]
-pub async fn save_answer(
-    attempt_id: Uuid,
-    question_id: Uuid,
-    option_id: Uuid,
-) -> Result<AnswerAck, AppError> {
+pub async fn save_answer(attempt_id: Uuid, question_id: Uuid, option_id: Uuid) -> Result<AnswerAck, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
     crate::server::service::save_answer(&state, &user, attempt_id, question_id, option_id).await
@@ -166,11 +135,7 @@ pub async fn save_answer(
 /// Submits the attempt. `unsaved` carries answers whose save was not yet
 /// acknowledged (a dropped network): they are saved first, within the deadline's grace.
 #[server(input = leptos::server_fn::codec::Json)]
-pub async fn submit_attempt(
-    attempt_id: Uuid,
-    prediction: Option<i64>,
-    unsaved: Vec<(Uuid, Uuid)>,
-) -> Result<AttemptView, AppError> {
+pub async fn submit_attempt(attempt_id: Uuid, prediction: Option<i64>, unsaved: Vec<(Uuid, Uuid)>) -> Result<AttemptView, AppError> {
     use crate::server::service;
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
@@ -190,4 +155,108 @@ pub async fn server_time() -> Result<i64, AppError> {
 #[server]
 pub async fn get_leaderboard(round_id: Uuid) -> Result<Leaderboard, AppError> {
     crate::server::service::leaderboard(&ctx::state()?, round_id, 100).await
+}
+
+#[server]
+pub async fn study_sections() -> Result<Vec<StudySection>, AppError> {
+    crate::server::practice::study_sections().map_err(crate::server::service::internal)
+}
+
+#[server]
+pub async fn list_topics() -> Result<Vec<TopicDto>, AppError> {
+    crate::server::bank::topics(&ctx::state()?).await
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn practice_next(topic: Option<String>, recent: Vec<Uuid>) -> Result<PracticeQuestion, AppError> {
+    crate::server::practice::next(&ctx::state()?, topic, recent.into_iter().take(50).collect()).await
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn practice_answer(question_id: Uuid, option_id: Uuid) -> Result<PracticeFeedback, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::user(&state).await?;
+    crate::server::practice::answer(&state, user.as_ref(), question_id, option_id).await
+}
+
+#[server]
+pub async fn practice_summary() -> Result<Option<Vec<TopicStat>>, AppError> {
+    let state = ctx::state()?;
+    match ctx::user(&state).await? {
+        Some(u) => Ok(Some(crate::server::practice::summary(&state, &u).await?)),
+        None => Ok(None),
+    }
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn bank_list(filter: BankFilter) -> Result<BankPage, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::bank::list(&state, &user, filter).await
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn bank_get(id: Uuid) -> Result<BankItem, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::bank::get(&state, &user, id).await
+}
+
+/// Creates (no `id`) or edits a question. Options are sent as `options[0]`…; `correct` is 0-based.
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn bank_save(id: Option<Uuid>, draft: crate::domain::question::QuestionDraft) -> Result<Uuid, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    let id = crate::server::bank::save(&state, &user, id, draft).await?;
+    state.invalidate_question_pool().await;
+    Ok(id)
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn bank_set_status(id: Uuid, retired: bool) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::bank::set_status(&state, &user, id, retired).await?;
+    state.invalidate_question_pool().await;
+    Ok(())
+}
+
+#[server]
+pub async fn add_topic(slug: String, name: String) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::bank::add_topic(&state, &user, slug, name).await
+}
+
+/// Uploads a bank file (field `file`) and returns what importing it would do.
+#[server(prefix = "/api/upload", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn bank_preview_import(data: leptos::server_fn::codec::MultipartData) -> Result<ImportPreview, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::service::require_organizer(&user)?;
+    let mut data = data.into_inner().ok_or_else(AppError::internal)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(mut field)) = data.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("tep.csv").to_string();
+        let mut bytes = Vec::new();
+        while let Ok(Some(chunk)) = field.chunk().await {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > crate::server::router::UPLOAD_LIMIT {
+                return Err(AppError::validation(crate::i18n::t().err_file_missing));
+            }
+        }
+        file = Some((name, bytes));
+    }
+    let (name, bytes) = file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::validation(crate::i18n::t().err_file_missing))?;
+    crate::server::bank::preview_import(&state, &user, &name, &bytes).await
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn bank_commit_import(import_id: Uuid) -> Result<ImportDone, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::bank::commit_import(&state, &user, import_id).await
 }

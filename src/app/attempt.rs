@@ -18,12 +18,7 @@ use uuid::Uuid;
 #[component]
 pub fn AttemptPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-    };
+    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
     let reload = RwSignal::new(0u32);
     let data = Resource::new(
         move || (id(), reload.get()),
@@ -68,28 +63,14 @@ enum Save {
 }
 
 #[component]
-fn Quiz(
-    view: AttemptView,
-    on_done: Callback<AttemptView>,
-    on_stale: Callback<()>,
-) -> impl IntoView {
+fn Quiz(view: AttemptView, on_done: Callback<AttemptView>, on_stale: Callback<()>) -> impl IntoView {
     let attempt_id = view.id;
     let deadline = view.deadline_at;
     let n = view.items.len();
     let items: Arc<Vec<ItemView>> = Arc::new(view.items);
-    let answers = RwSignal::new(
-        items
-            .iter()
-            .filter_map(|i| i.chosen_option_id.map(|o| (i.question_id, o)))
-            .collect::<HashMap<Uuid, Uuid>>(),
-    );
-    let saves = RwSignal::new(
-        answers
-            .get_untracked()
-            .keys()
-            .map(|q| (*q, Save::Saved))
-            .collect::<HashMap<Uuid, Save>>(),
-    );
+    let answers =
+        RwSignal::new(items.iter().filter_map(|i| i.chosen_option_id.map(|o| (i.question_id, o))).collect::<HashMap<Uuid, Uuid>>());
+    let saves = RwSignal::new(answers.get_untracked().keys().map(|q| (*q, Save::Saved)).collect::<HashMap<Uuid, Save>>());
     let in_flight = StoredValue::new(HashSet::<Uuid>::new());
     let current = RwSignal::new(0usize);
     let submitting = RwSignal::new(false);
@@ -122,12 +103,7 @@ fn Quiz(
         }
         submitting.set(true);
         let unsaved: Vec<(Uuid, Uuid)> = answers.with_untracked(|a| {
-            saves.with_untracked(|s| {
-                a.iter()
-                    .filter(|(q, _)| s.get(q) != Some(&Save::Saved))
-                    .map(|(q, o)| (*q, *o))
-                    .collect()
-            })
+            saves.with_untracked(|s| a.iter().filter(|(q, _)| s.get(q) != Some(&Save::Saved)).map(|(q, o)| (*q, *o)).collect())
         });
         let pred = prediction.get_untracked().trim().parse::<i64>().ok();
         spawn_local(async move {
@@ -188,10 +164,7 @@ fn Quiz(
                     }
                     Err(e) => {
                         set_save(q, Save::Failed(e.message.clone()));
-                        if matches!(
-                            e.code,
-                            ErrorCode::DeadlinePassed | ErrorCode::AttemptFinished
-                        ) {
+                        if matches!(e.code, ErrorCode::DeadlinePassed | ErrorCode::AttemptFinished) {
                             submit();
                         }
                         break;

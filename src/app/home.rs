@@ -12,15 +12,7 @@ use leptos_router::components::A;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let session = expect_context::<super::Session>();
-    let data = Resource::new(
-        move || {
-            (
-                session.login.version().get(),
-                session.logout.version().get(),
-            )
-        },
-        |_| api::home_data(),
-    );
+    let data = Resource::new(move || (session.login.version().get(), session.logout.version().get()), |_| api::home_data());
     view! {
         <section class="hero">
             <h1>{t().app_name}</h1>
@@ -41,14 +33,8 @@ pub fn HomePage() -> impl IntoView {
 fn Home(data: HomeView) -> impl IntoView {
     let (now, _) = server_clock(data.server_now, 1_000);
     let logged_in = data.me.is_some();
-    let (open, rest): (Vec<_>, Vec<_>) = data
-        .rounds
-        .into_iter()
-        .partition(|r| r.status == RoundStatus::Open);
-    let upcoming: Vec<_> = rest
-        .into_iter()
-        .filter(|r| r.status == RoundStatus::Upcoming)
-        .collect();
+    let (open, rest): (Vec<_>, Vec<_>) = data.rounds.into_iter().partition(|r| r.status == RoundStatus::Open);
+    let upcoming: Vec<_> = rest.into_iter().filter(|r| r.status == RoundStatus::Upcoming).collect();
     let start = ServerAction::<StartAttempt>::new();
     view! {
         <section aria-labelledby="open-h">
@@ -80,19 +66,10 @@ fn countdown(ms: i64) -> String {
 }
 
 #[component]
-fn RoundCard(
-    round: RoundSummary,
-    now: ReadSignal<i64>,
-    logged_in: bool,
-    start: ServerAction<StartAttempt>,
-) -> impl IntoView {
+fn RoundCard(round: RoundSummary, now: ReadSignal<i64>, logged_in: bool, start: ServerAction<StartAttempt>) -> impl IntoView {
     let r = round;
     let is_open = r.status == RoundStatus::Open;
-    let (target, label) = if is_open {
-        (r.closes_at, t().round_closes_in)
-    } else {
-        (r.opens_at, t().round_opens_in)
-    };
+    let (target, label) = if is_open { (r.closes_at, t().round_closes_in) } else { (r.opens_at, t().round_opens_in) };
     let mine = r.mine.clone();
     let used = mine.as_ref().map(|m| m.attempts_used).unwrap_or(0);
     let active = mine.as_ref().and_then(|m| m.active_attempt_id);
@@ -102,19 +79,19 @@ fn RoundCard(
     let action = if !is_open {
         None
     } else if !logged_in {
-        Some(
-            view! { <A href="/dang-nhap" attr:class="btn btn-primary">{t().login_to_take}</A> }
-                .into_any(),
-        )
+        Some(view! { <A href="/dang-nhap" attr:class="btn btn-primary">{t().login_to_take}</A> }.into_any())
     } else if let Some(id) = active {
         Some(view! { <A href=format!("/bai-thi/{id}") attr:class="btn btn-primary">{t().btn_resume}</A> }.into_any())
     } else if used < r.max_attempts {
-        Some(view! {
-            <ActionForm action=start attr:class="inline">
-                <input type="hidden" name="round_id" value=r.id.to_string() />
-                <button type="submit" class="btn btn-primary" disabled=move || start.pending().get()>{t().btn_start}</button>
-            </ActionForm>
-        }.into_any())
+        Some(
+            view! {
+                <ActionForm action=start attr:class="inline">
+                    <input type="hidden" name="round_id" value=r.id.to_string() />
+                    <button type="submit" class="btn btn-primary" disabled=move || start.pending().get()>{t().btn_start}</button>
+                </ActionForm>
+            }
+            .into_any(),
+        )
     } else {
         Some(view! { <p class="muted">{t().err_attempts_exhausted}</p> }.into_any())
     };

@@ -14,12 +14,7 @@ use uuid::Uuid;
 pub fn LeaderboardPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|s| Uuid::parse_str(&s).ok())
-        },
+        move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok()),
         |id| async move {
             match id {
                 Some(id) => api::get_leaderboard(id).await,

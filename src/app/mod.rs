@@ -2,8 +2,11 @@
 pub mod api;
 mod attempt;
 mod auth;
+mod bank;
 mod home;
 mod leaderboard;
+mod practice;
+mod study;
 mod util;
 
 use crate::i18n::t;
@@ -47,22 +50,8 @@ pub fn App() -> impl IntoView {
     let login = ServerAction::<api::Login>::new();
     let logout = ServerAction::<api::Logout>::new();
     let register = ServerAction::<api::Register>::new();
-    let me = Resource::new(
-        move || {
-            (
-                login.version().get(),
-                logout.version().get(),
-                register.version().get(),
-            )
-        },
-        |_| api::get_me(),
-    );
-    provide_context(Session {
-        login,
-        logout,
-        register,
-        me,
-    });
+    let me = Resource::new(move || (login.version().get(), logout.version().get(), register.version().get()), |_| api::get_me());
+    provide_context(Session { login, logout, register, me });
     // Marks the page once the wasm has taken over (tests and styles can rely on it).
     Effect::new(|_| {
         if let Some(body) = document().body() {
@@ -86,6 +75,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dang-ky") view=auth::RegisterPage />
                     <Route path=path!("/bai-thi/:id") view=attempt::AttemptPage />
                     <Route path=path!("/bang-xep-hang/:id") view=leaderboard::LeaderboardPage />
+                    <Route path=path!("/hoc-tap") view=study::StudyIndex />
+                    <Route path=path!("/hoc-tap/:slug") view=study::StudySectionPage />
+                    <Route path=path!("/luyen-tap") view=practice::PracticePage />
+                    <Route path=path!("/quan-tri/cau-hoi") view=bank::BankListPage />
+                    <Route path=path!("/quan-tri/cau-hoi/moi") view=bank::BankEditPage />
+                    <Route path=path!("/quan-tri/cau-hoi/:id") view=bank::BankEditPage />
                 </Routes>
             </main>
             <footer class="footer">
@@ -106,9 +101,13 @@ fn Header() -> impl IntoView {
                 <span class="brand-text">{t().app_name}</span>
             </A>
             <nav aria-label=t().nav_main>
+                <A href="/hoc-tap" attr:class="navlink">{t().nav_study}</A>
+                <A href="/luyen-tap" attr:class="navlink">{t().nav_practice}</A>
                 <Transition fallback=|| ()>
                     {move || match user() {
                         Some(me) => view! {
+                            {matches!(me.role, crate::model::Role::Admin | crate::model::Role::Organizer)
+                                .then(|| view! { <A href="/quan-tri/cau-hoi" attr:class="navlink">{t().nav_bank}</A> })}
                             <span class="who">{t().logged_in_as}", " <strong>{me.full_name}</strong></span>
                             <ActionForm action=session.logout attr:class="inline">
                                 <button type="submit" class="btn btn-quiet">{t().nav_logout}</button>

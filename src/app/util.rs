@@ -10,10 +10,7 @@ pub fn client_now() -> i64 {
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
     }
 }
 
@@ -46,14 +43,8 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
 }
 
 /// Shows the error of the last action run, if any.
-pub fn action_error<T: 'static>(
-    value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
-) -> impl IntoView {
-    move || {
-        value()
-            .and_then(|r| r.err())
-            .map(|error| view! { <ErrorBox error /> })
-    }
+pub fn action_error<T: 'static>(value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static) -> impl IntoView {
+    move || value().and_then(|r| r.err()).map(|error| view! { <ErrorBox error /> })
 }
 
 /// Waits in the browser (a no-op elsewhere).
@@ -66,8 +57,5 @@ pub async fn sleep_ms(ms: u32) {
 
 /// Errors worth retrying: the network, or a busy server.
 pub fn retryable(e: &AppError) -> bool {
-    matches!(
-        e.code,
-        crate::error::ErrorCode::Internal | crate::error::ErrorCode::RateLimited
-    )
+    matches!(e.code, crate::error::ErrorCode::Internal | crate::error::ErrorCode::RateLimited)
 }

@@ -54,11 +54,7 @@ pub enum AttemptError {
 }
 
 /// Whether an answer may be saved now.
-pub fn check_answer(
-    status: AttemptStatus,
-    deadline: Millis,
-    now: Millis,
-) -> Result<(), AttemptError> {
+pub fn check_answer(status: AttemptStatus, deadline: Millis, now: Millis) -> Result<(), AttemptError> {
     if status.is_final() {
         Err(AttemptError::Finished)
     } else if now > deadline + GRACE_MS {
@@ -70,20 +66,11 @@ pub fn check_answer(
 
 /// What finalising an in-progress attempt at `now` makes of it: submitted in
 /// time, or expired when the deadline and its grace are over.
-pub fn finalise(
-    status: AttemptStatus,
-    deadline: Millis,
-    now: Millis,
-    by_participant: bool,
-) -> Result<AttemptStatus, AttemptError> {
+pub fn finalise(status: AttemptStatus, deadline: Millis, now: Millis, by_participant: bool) -> Result<AttemptStatus, AttemptError> {
     if status.is_final() {
         return Err(AttemptError::Finished);
     }
-    Ok(if by_participant && now <= deadline + GRACE_MS {
-        AttemptStatus::Submitted
-    } else {
-        AttemptStatus::Expired
-    })
+    Ok(if by_participant && now <= deadline + GRACE_MS { AttemptStatus::Submitted } else { AttemptStatus::Expired })
 }
 
 /// Time used: from start to the submission, never beyond the deadline.
@@ -93,10 +80,7 @@ pub fn time_used(started_at: Millis, finished_at: Millis, deadline: Millis) -> M
 
 /// One graded answer: did the participant choose the correct option?
 pub fn score(answers: impl IntoIterator<Item = (Option<uuid::Uuid>, uuid::Uuid)>) -> i64 {
-    answers
-        .into_iter()
-        .filter(|(chosen, correct)| *chosen == Some(*correct))
-        .count() as i64
+    answers.into_iter().filter(|(chosen, correct)| *chosen == Some(*correct)).count() as i64
 }
 
 /// A finished attempt, as far as choosing the counted one is concerned.
@@ -110,8 +94,7 @@ pub struct Outcome {
 impl Outcome {
     /// Higher score, then shorter time, then earlier finish.
     pub fn beats(&self, other: &Outcome) -> bool {
-        (-self.score, self.time_used_ms, self.finished_at)
-            < (-other.score, other.time_used_ms, other.finished_at)
+        (-self.score, self.time_used_ms, self.finished_at) < (-other.score, other.time_used_ms, other.finished_at)
     }
 }
 
@@ -141,38 +124,20 @@ mod tests {
         use AttemptStatus::*;
         assert_eq!(check_answer(InProgress, 10_000, 10_000), Ok(()));
         assert_eq!(check_answer(InProgress, 10_000, 10_000 + GRACE_MS), Ok(()));
-        assert_eq!(
-            check_answer(InProgress, 10_000, 10_001 + GRACE_MS),
-            Err(AttemptError::DeadlinePassed)
-        );
-        assert_eq!(
-            check_answer(Submitted, 10_000, 0),
-            Err(AttemptError::Finished)
-        );
-        assert_eq!(
-            check_answer(Expired, 10_000, 0),
-            Err(AttemptError::Finished)
-        );
+        assert_eq!(check_answer(InProgress, 10_000, 10_001 + GRACE_MS), Err(AttemptError::DeadlinePassed));
+        assert_eq!(check_answer(Submitted, 10_000, 0), Err(AttemptError::Finished));
+        assert_eq!(check_answer(Expired, 10_000, 0), Err(AttemptError::Finished));
     }
 
     #[test]
     fn state_machine() {
         use AttemptStatus::*;
         assert_eq!(finalise(InProgress, 100, 50, true), Ok(Submitted));
-        assert_eq!(
-            finalise(InProgress, 100, 100 + GRACE_MS, true),
-            Ok(Submitted)
-        );
+        assert_eq!(finalise(InProgress, 100, 100 + GRACE_MS, true), Ok(Submitted));
         assert_eq!(finalise(InProgress, 100, 101 + GRACE_MS, true), Ok(Expired));
         assert_eq!(finalise(InProgress, 100, 200, false), Ok(Expired));
-        assert_eq!(
-            finalise(Submitted, 100, 50, true),
-            Err(AttemptError::Finished)
-        );
-        assert_eq!(
-            finalise(Expired, 100, 50, false),
-            Err(AttemptError::Finished)
-        );
+        assert_eq!(finalise(Submitted, 100, 50, true), Err(AttemptError::Finished));
+        assert_eq!(finalise(Expired, 100, 50, false), Err(AttemptError::Finished));
         for s in [InProgress, Submitted, Expired] {
             assert_eq!(AttemptStatus::parse(s.as_str()), Some(s));
         }
@@ -187,19 +152,12 @@ mod tests {
     #[test]
     fn scoring_counts_correct_choices() {
         let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        assert_eq!(
-            score([(Some(a), a), (Some(b), a), (None, b), (Some(b), b)]),
-            2
-        );
+        assert_eq!(score([(Some(a), a), (Some(b), a), (None, b), (Some(b), b)]), 2);
     }
 
     #[test]
     fn counted_attempt_by_rule() {
-        let o = |score, t, f| Outcome {
-            score,
-            time_used_ms: t,
-            finished_at: f,
-        };
+        let o = |score, t, f| Outcome { score, time_used_ms: t, finished_at: f };
         let old = o(8, 100, 1_000);
         assert!(replaces(CountingRule::Best, &o(9, 500, 2_000), Some(&old)));
         assert!(replaces(CountingRule::Best, &o(8, 90, 2_000), Some(&old)));

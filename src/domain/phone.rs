@@ -30,10 +30,7 @@ fn valid_prefix(p: &str) -> bool {
 impl PhoneNumber {
     /// Accepts spaces, dots, dashes and the +84 / 84 country prefix.
     pub fn parse(input: &str) -> Result<Self, PhoneError> {
-        let mut digits: String = input
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-            .collect();
+        let mut digits: String = input.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
         if digits.is_empty() {
             return Err(PhoneError::Empty);
         }
@@ -79,49 +76,24 @@ mod tests {
 
     #[test]
     fn accepts_common_forms() {
-        for s in [
-            "0912345678",
-            "091 234 5678",
-            "+84912345678",
-            "84912345678",
-            "0912.345.678",
-            "0386-123-456",
-        ] {
+        for s in ["0912345678", "091 234 5678", "+84912345678", "84912345678", "0912.345.678", "0386-123-456"] {
             assert!(PhoneNumber::parse(s).is_ok(), "{s}");
         }
-        assert_eq!(
-            PhoneNumber::parse("+84 912 345 678").unwrap().as_str(),
-            "0912345678"
-        );
+        assert_eq!(PhoneNumber::parse("+84 912 345 678").unwrap().as_str(), "0912345678");
     }
 
     #[test]
     fn rejects_bad_numbers() {
         assert_eq!(PhoneNumber::parse(""), Err(PhoneError::Empty));
         assert_eq!(PhoneNumber::parse("09123abc78"), Err(PhoneError::NotDigits));
-        assert_eq!(
-            PhoneNumber::parse("091234567"),
-            Err(PhoneError::WrongLength)
-        );
-        assert_eq!(
-            PhoneNumber::parse("02438123456"),
-            Err(PhoneError::WrongLength)
-        );
-        assert_eq!(
-            PhoneNumber::parse("0112345678"),
-            Err(PhoneError::UnknownPrefix)
-        );
-        assert_eq!(
-            PhoneNumber::parse("0312345678"),
-            Err(PhoneError::UnknownPrefix)
-        );
+        assert_eq!(PhoneNumber::parse("091234567"), Err(PhoneError::WrongLength));
+        assert_eq!(PhoneNumber::parse("02438123456"), Err(PhoneError::WrongLength));
+        assert_eq!(PhoneNumber::parse("0112345678"), Err(PhoneError::UnknownPrefix));
+        assert_eq!(PhoneNumber::parse("0312345678"), Err(PhoneError::UnknownPrefix));
     }
 
     #[test]
     fn masks() {
-        assert_eq!(
-            PhoneNumber::parse("0912345678").unwrap().masked(),
-            "091****678"
-        );
+        assert_eq!(PhoneNumber::parse("0912345678").unwrap().masked(), "091****678");
     }
 }

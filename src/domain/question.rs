@@ -54,10 +54,7 @@ impl std::fmt::Display for QuestionError {
             EmptyOption(i) => write!(f, "phương án {} để trống", i + 1),
             OptionTooLong(i) => write!(f, "phương án {} dài quá {MAX_OPTION} ký tự", i + 1),
             DuplicateOption(i) => write!(f, "phương án {} trùng với một phương án khác", i + 1),
-            CorrectOutOfRange => write!(
-                f,
-                "thiếu đáp án đúng hoặc đáp án không nằm trong các phương án"
-            ),
+            CorrectOutOfRange => write!(f, "thiếu đáp án đúng hoặc đáp án không nằm trong các phương án"),
             EmptyExplanation => write!(f, "thiếu giải thích"),
             ExplanationTooLong => write!(f, "giải thích dài quá {MAX_EXPLANATION} ký tự"),
             MissingCitation => write!(f, "thiếu trích dẫn nguồn"),
@@ -94,10 +91,7 @@ impl QuestionDraft {
                 errs.push(EmptyOption(i));
             } else if chars(o) > MAX_OPTION {
                 errs.push(OptionTooLong(i));
-            } else if self.options[..i]
-                .iter()
-                .any(|p| crate::domain::text::fold(p) == crate::domain::text::fold(o))
-            {
+            } else if self.options[..i].iter().any(|p| crate::domain::text::fold(p) == crate::domain::text::fold(o)) {
                 errs.push(DuplicateOption(i));
             }
         }
@@ -198,13 +192,9 @@ mod tests {
     fn option_counts() {
         let mut q = good();
         q.options = vec!["A".into()];
-        assert!(q
-            .problems(&["boi-canh"])
-            .contains(&QuestionError::TooFewOptions));
+        assert!(q.problems(&["boi-canh"]).contains(&QuestionError::TooFewOptions));
         q.options = (0..7).map(|i| i.to_string()).collect();
-        assert!(q
-            .problems(&["boi-canh"])
-            .contains(&QuestionError::TooManyOptions));
+        assert!(q.problems(&["boi-canh"]).contains(&QuestionError::TooManyOptions));
     }
 
     #[test]

@@ -46,12 +46,7 @@ mod tests {
     use super::*;
 
     fn k(score: i64, prediction: Option<i64>, t: Millis, at: Millis) -> RankKey {
-        RankKey {
-            score,
-            prediction,
-            time_used_ms: t,
-            submitted_at: at,
-        }
+        RankKey { score, prediction, time_used_ms: t, submitted_at: at }
     }
 
     #[test]
@@ -61,61 +56,27 @@ mod tests {
             // before the round closes the prediction is ignored
             (
                 None,
-                vec![
-                    ("a", k(9, Some(100), 50, 1)),
-                    ("b", k(10, None, 90, 2)),
-                    ("c", k(9, Some(5), 40, 3)),
-                ],
+                vec![("a", k(9, Some(100), 50, 1)), ("b", k(10, None, 90, 2)), ("c", k(9, Some(5), 40, 3))],
                 vec![("b", 1), ("c", 2), ("a", 3)],
             ),
             // once closed (actual = 7) the prediction distance comes before time
             (
                 Some(7),
-                vec![
-                    ("a", k(9, Some(100), 50, 1)),
-                    ("b", k(10, None, 90, 2)),
-                    ("c", k(9, Some(5), 40, 3)),
-                    ("d", k(9, Some(9), 10, 4)),
-                ],
+                vec![("a", k(9, Some(100), 50, 1)), ("b", k(10, None, 90, 2)), ("c", k(9, Some(5), 40, 3)), ("d", k(9, Some(9), 10, 4))],
                 vec![("b", 1), ("d", 2), ("c", 3), ("a", 4)],
             ),
             // no prediction ranks after any prediction
-            (
-                Some(7),
-                vec![("a", k(9, None, 1, 1)), ("b", k(9, Some(1000), 99, 99))],
-                vec![("b", 1), ("a", 2)],
-            ),
+            (Some(7), vec![("a", k(9, None, 1, 1)), ("b", k(9, Some(1000), 99, 99))], vec![("b", 1), ("a", 2)]),
             // then time used, then submission time
-            (
-                None,
-                vec![
-                    ("a", k(5, None, 30, 9)),
-                    ("b", k(5, None, 30, 8)),
-                    ("c", k(5, None, 20, 10)),
-                ],
-                vec![("c", 1), ("b", 2), ("a", 3)],
-            ),
+            (None, vec![("a", k(5, None, 30, 9)), ("b", k(5, None, 30, 8)), ("c", k(5, None, 20, 10))], vec![("c", 1), ("b", 2), ("a", 3)]),
             // equal on every key → equal rank, and the next rank skips
-            (
-                None,
-                vec![
-                    ("a", k(5, None, 30, 9)),
-                    ("b", k(5, None, 30, 9)),
-                    ("c", k(4, None, 1, 1)),
-                ],
-                vec![("a", 1), ("b", 1), ("c", 3)],
-            ),
+            (None, vec![("a", k(5, None, 30, 9)), ("b", k(5, None, 30, 9)), ("c", k(4, None, 1, 1))], vec![("a", 1), ("b", 1), ("c", 3)]),
             // equal distance on both sides of the actual value is a tie on that key
-            (
-                Some(10),
-                vec![("a", k(5, Some(12), 30, 9)), ("b", k(5, Some(8), 30, 9))],
-                vec![("a", 1), ("b", 1)],
-            ),
+            (Some(10), vec![("a", k(5, Some(12), 30, 9)), ("b", k(5, Some(8), 30, 9))], vec![("a", 1), ("b", 1)]),
         ];
         for (actual, mut items, want) in cases {
             let ranks = rank(&mut items, |(_, key)| *key, actual);
-            let got: Vec<(&str, i64)> =
-                items.iter().zip(ranks).map(|((n, _), r)| (*n, r)).collect();
+            let got: Vec<(&str, i64)> = items.iter().zip(ranks).map(|((n, _), r)| (*n, r)).collect();
             // ties may come in either order: compare as sets of (name, rank)
             let mut g = got.clone();
             g.sort();

@@ -48,14 +48,7 @@ pub fn format_hanoi(ms: Millis) -> String {
     let days = local.div_euclid(DAY);
     let rem = local.rem_euclid(DAY);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{:02}:{:02} {:02}/{:02}/{}",
-        rem / HOUR,
-        (rem % HOUR) / MINUTE,
-        d,
-        m,
-        y
-    )
+    format!("{:02}:{:02} {:02}/{:02}/{}", rem / HOUR, (rem % HOUR) / MINUTE, d, m, y)
 }
 
 /// A countdown or a duration: "mm:ss", or "h:mm:ss" from one hour up; never negative.
@@ -94,10 +87,7 @@ mod tests {
         let ms = hanoi_ms(2023, 8, 7, 8, 0);
         assert_eq!(ms, 1_691_370_000_000);
         assert_eq!(format_hanoi(ms), "08:00 07/08/2023");
-        assert_eq!(
-            format_hanoi(hanoi_ms(2024, 2, 29, 23, 59)),
-            "23:59 29/02/2024"
-        );
+        assert_eq!(format_hanoi(hanoi_ms(2024, 2, 29, 23, 59)), "23:59 29/02/2024");
     }
 
     #[test]

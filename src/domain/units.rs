@@ -78,16 +78,8 @@ pub fn flatten_tree(units: &[Unit]) -> Vec<UnitNode> {
             if !seen.insert(u.id) {
                 continue;
             }
-            out.push(UnitNode {
-                unit: (*u).clone(),
-                depth,
-                path: path.to_string(),
-            });
-            let sub = if path.is_empty() {
-                u.name.clone()
-            } else {
-                format!("{path} › {}", u.name)
-            };
+            out.push(UnitNode { unit: (*u).clone(), depth, path: path.to_string() });
+            let sub = if path.is_empty() { u.name.clone() } else { format!("{path} › {}", u.name) };
             walk(Some(u.id), depth + 1, &sub, children, seen, out);
         }
     }
@@ -101,12 +93,7 @@ pub fn subtree(units: &[Unit], root: Uuid) -> Vec<Uuid> {
     let mut i = 0;
     while i < out.len() {
         let cur = out[i];
-        out.extend(
-            units
-                .iter()
-                .filter(|u| u.parent_id == Some(cur) && u.id != root)
-                .map(|u| u.id),
-        );
+        out.extend(units.iter().filter(|u| u.parent_id == Some(cur) && u.id != root).map(|u| u.id));
         i += 1;
     }
     out
@@ -117,42 +104,21 @@ mod tests {
     use super::*;
 
     fn unit(id: u128, parent: Option<u128>, name: &str) -> Unit {
-        Unit {
-            id: Uuid::from_u128(id),
-            parent_id: parent.map(Uuid::from_u128),
-            name: name.into(),
-            kind: UnitKind::Commune,
-            headcount: 10,
-        }
+        Unit { id: Uuid::from_u128(id), parent_id: parent.map(Uuid::from_u128), name: name.into(), kind: UnitKind::Commune, headcount: 10 }
     }
 
     #[test]
     fn tree_order_and_paths() {
-        let units = vec![
-            unit(3, Some(1), "Xã B"),
-            unit(1, None, "Hà Nội"),
-            unit(2, Some(1), "Xã A"),
-            unit(4, Some(2), "Thôn 1"),
-        ];
+        let units = vec![unit(3, Some(1), "Xã B"), unit(1, None, "Hà Nội"), unit(2, Some(1), "Xã A"), unit(4, Some(2), "Thôn 1")];
         let flat = flatten_tree(&units);
-        let names: Vec<_> = flat
-            .iter()
-            .map(|n| (n.unit.name.as_str(), n.depth))
-            .collect();
-        assert_eq!(
-            names,
-            vec![("Hà Nội", 0), ("Xã A", 1), ("Thôn 1", 2), ("Xã B", 1)]
-        );
+        let names: Vec<_> = flat.iter().map(|n| (n.unit.name.as_str(), n.depth)).collect();
+        assert_eq!(names, vec![("Hà Nội", 0), ("Xã A", 1), ("Thôn 1", 2), ("Xã B", 1)]);
         assert_eq!(flat[2].path, "Hà Nội › Xã A");
     }
 
     #[test]
     fn cycles_and_orphans_do_not_loop() {
-        let units = vec![
-            unit(1, Some(2), "A"),
-            unit(2, Some(1), "B"),
-            unit(3, Some(99), "C"),
-        ];
+        let units = vec![unit(1, Some(2), "A"), unit(2, Some(1), "B"), unit(3, Some(99), "C")];
         let flat = flatten_tree(&units);
         // the orphan is a root; the cycle has no root and is left out rather than looping
         assert_eq!(flat.len(), 1);
@@ -161,28 +127,15 @@ mod tests {
 
     #[test]
     fn subtree_collects_descendants() {
-        let units = vec![
-            unit(1, None, "R"),
-            unit(2, Some(1), "A"),
-            unit(3, Some(2), "B"),
-            unit(4, None, "X"),
-        ];
+        let units = vec![unit(1, None, "R"), unit(2, Some(1), "A"), unit(3, Some(2), "B"), unit(4, None, "X")];
         let mut s = subtree(&units, Uuid::from_u128(1));
         s.sort();
-        assert_eq!(
-            s,
-            vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)]
-        );
+        assert_eq!(s, vec![Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3)]);
     }
 
     #[test]
     fn kinds_round_trip() {
-        for k in [
-            UnitKind::City,
-            UnitKind::District,
-            UnitKind::Commune,
-            UnitKind::Agency,
-        ] {
+        for k in [UnitKind::City, UnitKind::District, UnitKind::Commune, UnitKind::Agency] {
             assert_eq!(UnitKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(UnitKind::parse("ward"), None);

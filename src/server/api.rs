@@ -25,13 +25,8 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (
-            status,
-            Json(serde_json::json!({ "error": self.0.code, "message": self.0.message })),
-        )
-            .into_response()
+        let status = StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(serde_json::json!({ "error": self.0.code, "message": self.0.message }))).into_response()
     }
 }
 
@@ -47,12 +42,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> 
         use axum::extract::rejection::JsonRejection as R;
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Body(v)),
-            Err(R::JsonDataError(e)) => {
-                Err(
-                    AppError::validation(format!("{}: {}", t().err_bad_request, e.body_text()))
-                        .into(),
-                )
-            }
+            Err(R::JsonDataError(e)) => Err(AppError::validation(format!("{}: {}", t().err_bad_request, e.body_text())).into()),
             Err(_) => Err(AppError::bad_request(t().err_bad_request).into()),
         }
     }
@@ -64,16 +54,8 @@ pub struct Peer(pub Option<SocketAddr>);
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(Peer(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0),
-        ))
+    async fn from_request_parts(parts: &mut http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)))
     }
 }
 
@@ -84,7 +66,10 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromR
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Path::<T>::from_request_parts(parts, state).await.map(|Path(v)| ApiPath(v)).map_err(|_| AppError::bad_request(t().err_bad_request).into())
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| ApiPath(v))
+            .map_err(|_| AppError::bad_request(t().err_bad_request).into())
     }
 }
 
@@ -95,7 +80,10 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromR
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Query::<T>::from_request_parts(parts, state).await.map(|Query(v)| ApiQuery(v)).map_err(|_| AppError::bad_request(t().err_bad_request).into())
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|_| AppError::bad_request(t().err_bad_request).into())
     }
 }
 
@@ -105,17 +93,10 @@ fn with_cookie<T: serde::Serialize>(status: StatusCode, cookie: String, body: T)
 
 async fn health(State(s): State<AppState>) -> Response {
     match crate::store::Store::ping(&s.store).await {
-        Ok(()) => Json(
-            serde_json::json!({"status": "ok", "database": crate::store::Store::backend(&s.store)}),
-        )
-        .into_response(),
+        Ok(()) => Json(serde_json::json!({"status": "ok", "database": crate::store::Store::backend(&s.store)})).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})),
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable", "database": "unreachable"}))).into_response()
         }
     }
 }
@@ -124,43 +105,21 @@ async fn units(State(s): State<AppState>) -> ApiResult<Json<Vec<UnitDto>>> {
     Ok(Json(service::list_units(&s).await?))
 }
 
-async fn register(
-    State(s): State<AppState>,
-    Peer(peer): Peer,
-    h: HeaderMap,
-    Body(input): Body<RegisterInput>,
-) -> ApiResult<Response> {
+async fn register(State(s): State<AppState>, Peer(peer): Peer, h: HeaderMap, Body(input): Body<RegisterInput>) -> ApiResult<Response> {
     let ip = auth::client_ip(&h, peer, s.config.trust_proxy);
     let (me, token) = service::register(&s, input, &ip).await?;
-    Ok(with_cookie(
-        StatusCode::CREATED,
-        auth::session_cookie(&token, s.config.cookie_secure),
-        me,
-    ))
+    Ok(with_cookie(StatusCode::CREATED, auth::session_cookie(&token, s.config.cookie_secure), me))
 }
 
-async fn login(
-    State(s): State<AppState>,
-    Peer(peer): Peer,
-    h: HeaderMap,
-    Body(input): Body<LoginInput>,
-) -> ApiResult<Response> {
+async fn login(State(s): State<AppState>, Peer(peer): Peer, h: HeaderMap, Body(input): Body<LoginInput>) -> ApiResult<Response> {
     let ip = auth::client_ip(&h, peer, s.config.trust_proxy);
     let (me, token) = service::login(&s, input, &ip).await?;
-    Ok(with_cookie(
-        StatusCode::OK,
-        auth::session_cookie(&token, s.config.cookie_secure),
-        me,
-    ))
+    Ok(with_cookie(StatusCode::OK, auth::session_cookie(&token, s.config.cookie_secure), me))
 }
 
 async fn logout(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Response> {
     service::logout(&s, auth::token_from(&h)).await?;
-    Ok(with_cookie(
-        StatusCode::OK,
-        auth::clear_cookie(s.config.cookie_secure),
-        serde_json::json!({"ok": true}),
-    ))
+    Ok(with_cookie(StatusCode::OK, auth::clear_cookie(s.config.cookie_secure), serde_json::json!({"ok": true})))
 }
 
 async fn me(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Json<Me>> {
@@ -172,11 +131,7 @@ struct RoundsQuery {
     status: Option<String>,
 }
 
-async fn rounds(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    ApiQuery(q): ApiQuery<RoundsQuery>,
-) -> ApiResult<Json<Vec<RoundSummary>>> {
+async fn rounds(State(s): State<AppState>, h: HeaderMap, ApiQuery(q): ApiQuery<RoundsQuery>) -> ApiResult<Json<Vec<RoundSummary>>> {
     let status = match q.status.as_deref() {
         None | Some("") | Some("all") => None,
         Some("open") => Some(RoundStatus::Open),
@@ -188,21 +143,13 @@ async fn rounds(
     Ok(Json(service::list_rounds(&s, user.as_ref(), status).await?))
 }
 
-async fn start(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    ApiPath(round_id): ApiPath<Uuid>,
-) -> ApiResult<Response> {
+async fn start(State(s): State<AppState>, h: HeaderMap, ApiPath(round_id): ApiPath<Uuid>) -> ApiResult<Response> {
     let user = auth::require_user(&s, &h).await?;
     let view = service::start_attempt(&s, &user, round_id).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
-async fn attempt(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<Json<AttemptView>> {
+async fn attempt(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<AttemptView>> {
     let user = auth::require_user(&s, &h).await?;
     Ok(Json(service::attempt_view(&s, &user, id, None).await?))
 }
@@ -219,9 +166,7 @@ async fn answer(
     Body(b): Body<AnswerBody>,
 ) -> ApiResult<Json<AnswerAck>> {
     let user = auth::require_user(&s, &h).await?;
-    Ok(Json(
-        service::save_answer(&s, &user, id, qid, b.option_id).await?,
-    ))
+    Ok(Json(service::save_answer(&s, &user, id, qid, b.option_id).await?))
 }
 
 #[derive(Deserialize, Default)]
@@ -240,8 +185,7 @@ async fn submit(
     let b: SubmitBody = if body.iter().all(u8::is_ascii_whitespace) {
         SubmitBody::default()
     } else {
-        serde_json::from_slice(&body)
-            .map_err(|_| ApiError(AppError::validation(t().err_prediction)))?
+        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::validation(t().err_prediction)))?
     };
     Ok(Json(service::submit(&s, &user, id, b.prediction).await?))
 }
@@ -256,9 +200,7 @@ async fn leaderboard(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> ApiResult<Json<Leaderboard>> {
-    Ok(Json(
-        service::leaderboard(&s, id, q.limit.unwrap_or(100)).await?,
-    ))
+    Ok(Json(service::leaderboard(&s, id, q.limit.unwrap_or(100)).await?))
 }
 
 async fn my_attempts(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Json<Vec<MyAttempt>>> {
@@ -281,6 +223,152 @@ async fn create_round(
     Ok((StatusCode::CREATED, Json(round)).into_response())
 }
 
+async fn topics(State(s): State<AppState>) -> ApiResult<Json<Vec<TopicDto>>> {
+    Ok(Json(super::bank::topics(&s).await?))
+}
+
+async fn study() -> ApiResult<Json<Vec<StudySection>>> {
+    Ok(Json(super::practice::study_sections().map_err(service::internal)?))
+}
+
+#[derive(Deserialize)]
+struct PracticeQuery {
+    topic: Option<String>,
+}
+
+async fn practice_next(State(s): State<AppState>, ApiQuery(q): ApiQuery<PracticeQuery>) -> ApiResult<Json<PracticeQuestion>> {
+    Ok(Json(super::practice::next(&s, q.topic, vec![]).await?))
+}
+
+#[derive(Deserialize)]
+struct PracticeAnswerBody {
+    question_id: Uuid,
+    option_id: Uuid,
+}
+
+async fn practice_answer(State(s): State<AppState>, h: HeaderMap, Body(b): Body<PracticeAnswerBody>) -> ApiResult<Json<PracticeFeedback>> {
+    let user = auth::current_user(&s, &h).await?;
+    Ok(Json(super::practice::answer(&s, user.as_ref(), b.question_id, b.option_id).await?))
+}
+
+async fn my_practice(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Json<Vec<TopicStat>>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::practice::summary(&s, &user).await?))
+}
+
+async fn bank_list(State(s): State<AppState>, h: HeaderMap, ApiQuery(f): ApiQuery<BankFilter>) -> ApiResult<Json<BankPage>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::bank::list(&s, &user, f).await?))
+}
+
+async fn bank_get(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<BankItem>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::bank::get(&s, &user, id).await?))
+}
+
+async fn bank_create(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Body(d): Body<crate::domain::question::QuestionDraft>,
+) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    let id = super::bank::save(&s, &user, None, d).await?;
+    s.invalidate_question_pool().await;
+    Ok((StatusCode::CREATED, Json(super::bank::get(&s, &user, id).await?)).into_response())
+}
+
+async fn bank_update(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(d): Body<crate::domain::question::QuestionDraft>,
+) -> ApiResult<Json<BankItem>> {
+    let user = auth::require_user(&s, &h).await?;
+    super::bank::save(&s, &user, Some(id), d).await?;
+    s.invalidate_question_pool().await;
+    Ok(Json(super::bank::get(&s, &user, id).await?))
+}
+
+async fn bank_retire(State(s): State<AppState>, h: HeaderMap, ApiPath((id, action)): ApiPath<(Uuid, String)>) -> ApiResult<Json<BankItem>> {
+    let user = auth::require_user(&s, &h).await?;
+    let retired = match action.as_str() {
+        "retire" => true,
+        "restore" => false,
+        _ => return Err(AppError::new(ErrorCode::NotFound, t().not_found_text).into()),
+    };
+    super::bank::set_status(&s, &user, id, retired).await?;
+    s.invalidate_question_pool().await;
+    Ok(Json(super::bank::get(&s, &user, id).await?))
+}
+
+fn file_response((name, content_type, bytes): (String, &'static str, Vec<u8>)) -> Response {
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes)
+        .into_response()
+}
+
+fn format_of(name: &str) -> Result<super::bank::Format, ApiError> {
+    match name.rsplit('.').next() {
+        Some("csv") => Ok(super::bank::Format::Csv),
+        Some("xlsx") => Ok(super::bank::Format::Xlsx),
+        _ => Err(AppError::new(ErrorCode::NotFound, t().not_found_text).into()),
+    }
+}
+
+async fn bank_export(State(s): State<AppState>, h: HeaderMap, ApiPath(file): ApiPath<String>) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    let format = format_of(&file)?;
+    if file.starts_with("template.") {
+        service::require_organizer(&user)?;
+        return Ok(file_response(super::bank::template(format)?));
+    }
+    if !file.starts_with("export.") {
+        return Err(AppError::new(ErrorCode::NotFound, t().not_found_text).into());
+    }
+    Ok(file_response(super::bank::export(&s, &user, format).await?))
+}
+
+#[derive(Deserialize)]
+struct ImportQuery {
+    file_name: Option<String>,
+}
+
+async fn bank_import(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<ImportPreview>> {
+    let user = auth::require_user(&s, &h).await?;
+    if body.is_empty() {
+        return Err(AppError::validation(t().err_file_missing).into());
+    }
+    Ok(Json(super::bank::preview_import(&s, &user, q.file_name.as_deref().unwrap_or("tep.csv"), &body).await?))
+}
+
+async fn bank_commit(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<ImportDone>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::bank::commit_import(&s, &user, id).await?))
+}
+
+#[derive(Deserialize)]
+struct TopicBody {
+    slug: String,
+    name: String,
+}
+
+async fn topic_create(State(s): State<AppState>, h: HeaderMap, Body(b): Body<TopicBody>) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    super::bank::add_topic(&s, &user, b.slug, b.name).await?;
+    Ok((StatusCode::CREATED, Json(super::bank::topics(&s).await?)).into_response())
+}
+
+/// Routes that accept large bodies (file uploads).
+pub fn upload_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/questions/import", post(bank_import))
+        .layer(axum::extract::DefaultBodyLimit::max(super::router::UPLOAD_LIMIT))
+}
+
 async fn not_found() -> ApiError {
     ApiError(AppError::new(ErrorCode::NotFound, t().not_found_text))
 }
@@ -298,15 +386,20 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/rounds/{round_id}/attempts", post(start))
         .route("/api/v1/rounds/{round_id}/leaderboard", get(leaderboard))
         .route("/api/v1/attempts/{attempt_id}", get(attempt))
-        .route(
-            "/api/v1/attempts/{attempt_id}/answers/{question_id}",
-            put(answer),
-        )
+        .route("/api/v1/attempts/{attempt_id}/answers/{question_id}", put(answer))
         .route("/api/v1/attempts/{attempt_id}/submit", post(submit))
         .route("/api/v1/time", get(time))
-        .route(
-            "/api/v1/admin/contests/{contest_id}/rounds",
-            post(create_round),
-        )
+        .route("/api/v1/topics", get(topics))
+        .route("/api/v1/study", get(study))
+        .route("/api/v1/practice/next", get(practice_next))
+        .route("/api/v1/practice/answer", post(practice_answer))
+        .route("/api/v1/me/practice", get(my_practice))
+        .route("/api/v1/admin/topics", post(topic_create))
+        .route("/api/v1/admin/questions", get(bank_list).post(bank_create))
+        .route("/api/v1/admin/questions/files/{file}", get(bank_export))
+        .route("/api/v1/admin/questions/imports/{id}/commit", post(bank_commit))
+        .route("/api/v1/admin/questions/{id}", get(bank_get).put(bank_update))
+        .route("/api/v1/admin/questions/{id}/{action}", post(bank_retire))
+        .route("/api/v1/admin/contests/{contest_id}/rounds", post(create_round))
         .route("/api/v1/{*rest}", axum::routing::any(not_found))
 }

@@ -32,10 +32,7 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 }
 
 pub fn clear_cookie(secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    )
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
 }
 
 /// The session token from the request's cookies.
@@ -55,17 +52,11 @@ pub async fn current_user(state: &AppState, headers: &HeaderMap) -> AppResult<Op
     let Some(token) = token_from(headers) else {
         return Ok(None);
     };
-    state
-        .store
-        .session_user(&hash_token(&token), state.now())
-        .await
-        .map_err(super::service::internal)
+    state.store.session_user(&hash_token(&token), state.now()).await.map_err(super::service::internal)
 }
 
 pub async fn require_user(state: &AppState, headers: &HeaderMap) -> AppResult<UserRecord> {
-    current_user(state, headers)
-        .await?
-        .ok_or_else(AppError::unauthorized)
+    current_user(state, headers).await?.ok_or_else(AppError::unauthorized)
 }
 
 /// The client's address: the socket peer, or the first `X-Forwarded-For` hop
@@ -81,15 +72,12 @@ pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, trust_proxy: boo
             return ip.to_string();
         }
     }
-    peer.map(|p| p.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    peer.map(|p| p.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// Hashes a password with argon2, off the async runtime.
 pub async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || password_auth::generate_hash(password))
-        .await
-        .map_err(super::service::internal)
+    tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await.map_err(super::service::internal)
 }
 
 /// Verifies a password with argon2, off the async runtime. With no stored hash,
@@ -97,15 +85,8 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 pub async fn verify_password(password: String, hash: Option<String>) -> bool {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| {
-        DUMMY
-            .get_or_init(|| password_auth::generate_hash("không-dùng"))
-            .clone()
-    });
-    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok())
-        .await
-        .unwrap_or(false)
-        && known
+    let hash = hash.unwrap_or_else(|| DUMMY.get_or_init(|| password_auth::generate_hash("không-dùng")).clone());
+    tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await.unwrap_or(false) && known
 }
 
 #[cfg(test)]
@@ -117,12 +98,7 @@ mod tests {
         let (token, hash) = new_token();
         assert_eq!(hash, hash_token(&token));
         let mut h = HeaderMap::new();
-        h.insert(
-            http::header::COOKIE,
-            format!("a=b; {SESSION_COOKIE}={token}; c=d")
-                .parse()
-                .unwrap(),
-        );
+        h.insert(http::header::COOKIE, format!("a=b; {SESSION_COOKIE}={token}; c=d").parse().unwrap());
         assert_eq!(token_from(&h), Some(token));
         assert!(session_cookie("x", true).contains("HttpOnly; SameSite=Lax"));
         assert!(session_cookie("x", true).ends_with("; Secure"));

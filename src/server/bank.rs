@@ -55,7 +55,11 @@ pub async fn list(state: &AppState, user: &UserRecord, f: BankFilter) -> AppResu
         .filter(|b| f.topic.as_deref().is_none_or(|t| t.is_empty() || b.draft.topic == t))
         .filter(|b| f.difficulty.is_none_or(|d| b.draft.difficulty == d))
         .filter(|b| f.status.as_deref().is_none_or(|s| s.is_empty() || b.status == s))
-        .filter(|b| q.is_none_or(|q| text::matches(q, &format!("{} {} {}", b.key.as_deref().unwrap_or(""), b.draft.stem, b.draft.options.join(" ")))))
+        .filter(|b| {
+            q.is_none_or(|q| {
+                text::matches(q, &format!("{} {} {}", b.key.as_deref().unwrap_or(""), b.draft.stem, b.draft.options.join(" ")))
+            })
+        })
         .collect();
     all.sort_by(|a, b| a.key.cmp(&b.key).then(a.draft.stem.cmp(&b.draft.stem)));
     let total = all.len();
@@ -185,7 +189,11 @@ pub fn template(format: Format) -> AppResult<(String, &'static str, Vec<u8>)> {
             topic: "boi-canh".into(),
             difficulty: 1,
             stem: "Chỉ thị số 24-CT/TU do cơ quan nào ban hành?".into(),
-            options: vec!["Ban Thường vụ Thành ủy Hà Nội".into(), "Ủy ban nhân dân thành phố Hà Nội".into(), "Hội đồng nhân dân thành phố Hà Nội".into()],
+            options: vec![
+                "Ban Thường vụ Thành ủy Hà Nội".into(),
+                "Ủy ban nhân dân thành phố Hà Nội".into(),
+                "Hội đồng nhân dân thành phố Hà Nội".into(),
+            ],
             correct: 0,
             explanation: "Chỉ thị mang ký hiệu CT/TU là văn bản của Ban Thường vụ Thành ủy.".into(),
             source: "src-1-directive-summary.txt".into(),
@@ -276,7 +284,12 @@ pub async fn preview_import(state: &AppState, user: &UserRecord, file_name: &str
 /// Applies a staged import, all of it or nothing.
 pub async fn commit_import(state: &AppState, user: &UserRecord, import_id: Uuid) -> AppResult<ImportDone> {
     require_organizer(user)?;
-    let (_, payload) = state.store.take_staged_import(import_id, user.id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_import_expired))?;
+    let (_, payload) = state
+        .store
+        .take_staged_import(import_id, user.id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::not_found(t().err_import_expired))?;
     let staged: Vec<StagedOp> = serde_json::from_str(&payload).map_err(internal)?;
     let ops: Vec<ImportOp> = staged.into_iter().map(Into::into).collect();
     let creates = ops.iter().filter(|o| matches!(o, ImportOp::Create { .. })).count();
@@ -300,7 +313,9 @@ impl From<&ImportOp> for StagedOp {
     fn from(op: &ImportOp) -> Self {
         match op {
             ImportOp::Create { draft, status } => StagedOp { question_id: None, draft: Some(draft.clone()), status: status.clone() },
-            ImportOp::Update { question_id, draft, status } => StagedOp { question_id: Some(*question_id), draft: draft.clone(), status: status.clone() },
+            ImportOp::Update { question_id, draft, status } => {
+                StagedOp { question_id: Some(*question_id), draft: draft.clone(), status: status.clone() }
+            }
         }
     }
 }
@@ -310,7 +325,20 @@ impl From<StagedOp> for ImportOp {
         match (s.question_id, s.draft) {
             (Some(question_id), draft) => ImportOp::Update { question_id, draft, status: s.status },
             (None, Some(draft)) => ImportOp::Create { draft, status: s.status },
-            (None, None) => ImportOp::Create { draft: QuestionDraft { key: None, topic: String::new(), difficulty: 0, stem: String::new(), options: vec![], correct: 0, explanation: String::new(), source: String::new(), passage: String::new() }, status: s.status },
+            (None, None) => ImportOp::Create {
+                draft: QuestionDraft {
+                    key: None,
+                    topic: String::new(),
+                    difficulty: 0,
+                    stem: String::new(),
+                    options: vec![],
+                    correct: 0,
+                    explanation: String::new(),
+                    source: String::new(),
+                    passage: String::new(),
+                },
+                status: s.status,
+            },
         }
     }
 }

@@ -6,8 +6,21 @@ use std::collections::HashMap;
 
 /// The columns, in order. `phuong_an_1` … `phuong_an_6`: empty cells mean fewer options.
 pub const COLUMNS: [&str; 15] = [
-    "ma", "chu_de", "do_kho", "trang_thai", "cau_hoi", "phuong_an_1", "phuong_an_2", "phuong_an_3", "phuong_an_4",
-    "phuong_an_5", "phuong_an_6", "dap_an", "giai_thich", "nguon", "doan_trich",
+    "ma",
+    "chu_de",
+    "do_kho",
+    "trang_thai",
+    "cau_hoi",
+    "phuong_an_1",
+    "phuong_an_2",
+    "phuong_an_3",
+    "phuong_an_4",
+    "phuong_an_5",
+    "phuong_an_6",
+    "dap_an",
+    "giai_thich",
+    "nguon",
+    "doan_trich",
 ];
 
 pub const STATUS_ACTIVE: &str = "active";
@@ -97,11 +110,12 @@ pub fn read_csv(bytes: &[u8]) -> Result<RawRows, FileError> {
     let text = std::str::from_utf8(bytes).map_err(|_| FileError::Encoding)?;
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(text.as_bytes());
     collect(rdr.records().map(|r| {
-        r.map(|rec| rec.iter().map(str::to_string).collect())
-            .map_err(|e| FileError::Malformed(match e.position() {
+        r.map(|rec| rec.iter().map(str::to_string).collect()).map_err(|e| {
+            FileError::Malformed(match e.position() {
                 Some(p) => format!("dòng {}: số cột không khớp với dòng tiêu đề", p.line()),
                 None => e.to_string(),
-            }))
+            })
+        })
     }))
 }
 

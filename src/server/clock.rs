@@ -26,10 +26,7 @@ impl SystemClock {
 
 impl Clock for SystemClock {
     fn now(&self) -> Millis {
-        let real = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as Millis)
-            .unwrap_or(0);
+        let real = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as Millis).unwrap_or(0);
         real + self.offset.load(Ordering::SeqCst)
     }
 }

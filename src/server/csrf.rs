@@ -13,14 +13,8 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return !matches!(site, "same-origin" | "none");
     }
-    if let Some(origin) = headers
-        .get(http::header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-    {
-        let host = headers
-            .get(http::header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+    if let Some(origin) = headers.get(http::header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
         return origin == "null" || !origin_host.eq_ignore_ascii_case(host);
     }
@@ -29,10 +23,7 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
 
 pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
     if is_cross_site(req.method(), req.headers()) {
-        let err = crate::error::AppError::new(
-            crate::error::ErrorCode::Forbidden,
-            crate::i18n::t().err_cross_site,
-        );
+        let err = crate::error::AppError::new(crate::error::ErrorCode::Forbidden, crate::i18n::t().err_cross_site);
         return super::api::ApiError(err).into_response();
     }
     next.run(req).await
@@ -53,44 +44,14 @@ mod tests {
     #[test]
     fn decides_by_fetch_metadata_then_origin() {
         let post = Method::POST;
-        assert!(!is_cross_site(
-            &Method::GET,
-            &headers(&[("sec-fetch-site", "cross-site")])
-        ));
-        assert!(!is_cross_site(
-            &post,
-            &headers(&[("sec-fetch-site", "same-origin")])
-        ));
-        assert!(!is_cross_site(
-            &post,
-            &headers(&[("sec-fetch-site", "none")])
-        ));
-        assert!(is_cross_site(
-            &post,
-            &headers(&[("sec-fetch-site", "cross-site")])
-        ));
-        assert!(is_cross_site(
-            &post,
-            &headers(&[("sec-fetch-site", "same-site")])
-        ));
-        assert!(!is_cross_site(
-            &post,
-            &headers(&[
-                ("origin", "http://127.0.0.1:3000"),
-                ("host", "127.0.0.1:3000")
-            ])
-        ));
-        assert!(is_cross_site(
-            &post,
-            &headers(&[
-                ("origin", "https://evil.example"),
-                ("host", "127.0.0.1:3000")
-            ])
-        ));
-        assert!(is_cross_site(
-            &post,
-            &headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])
-        ));
+        assert!(!is_cross_site(&Method::GET, &headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(!is_cross_site(&post, &headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_cross_site(&post, &headers(&[("sec-fetch-site", "none")])));
+        assert!(is_cross_site(&post, &headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&post, &headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!is_cross_site(&post, &headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")])));
+        assert!(is_cross_site(&post, &headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")])));
+        assert!(is_cross_site(&post, &headers(&[("origin", "null"), ("host", "127.0.0.1:3000")])));
         assert!(!is_cross_site(&post, &headers(&[])));
     }
 }

@@ -1,8 +1,11 @@
 //! Server side: state, services, HTTP API, security middleware, seeding.
 pub mod api;
 pub mod auth;
+pub mod bank;
+pub mod bank_io;
 pub mod clock;
 pub mod csrf;
+pub mod practice;
 pub mod router;
 pub mod seed;
 pub mod service;

@@ -5,6 +5,11 @@ use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// Request bodies are small everywhere but where files are uploaded.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
 
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -19,19 +24,24 @@ pub fn build(state: AppState) -> Router {
             async move { leptos_axum::handle_server_fns_with_context(ctx, req).await }
         }
     };
-    Router::new()
+    // File uploads (server functions under /api/upload and the import endpoint) may be large.
+    let uploads = Router::new()
+        .route("/api/upload/{*fn_name}", axum::routing::post(server_fns.clone()))
+        .merge(super::api::upload_routes())
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
+    let small = Router::new()
         .merge(super::api::routes())
-        .route(
-            "/api/{*fn_name}",
-            axum::routing::post(server_fns.clone()).get(server_fns),
-        )
+        .route("/api/{*fn_name}", axum::routing::post(server_fns.clone()).get(server_fns))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+    Router::new()
+        .merge(uploads)
+        .merge(small)
         .leptos_routes_with_context(&state, routes, ctx, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(super::csrf::refuse_cross_site))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

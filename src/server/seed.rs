@@ -52,19 +52,13 @@ pub fn shipped_topics() -> Result<Vec<Topic>, String> {
     Ok(f.topic
         .into_iter()
         .enumerate()
-        .map(|(i, t)| Topic {
-            slug: t.slug,
-            name: t.name,
-            description: t.description,
-            position: i as i64,
-        })
+        .map(|(i, t)| Topic { slug: t.slug, name: t.name, description: t.description, position: i as i64 })
         .collect())
 }
 
 /// The shipped question bank, validated: every problem is listed.
 pub fn shipped_questions() -> Result<Vec<QuestionDraft>, String> {
-    let f: QuestionFile =
-        toml::from_str(QUESTIONS).map_err(|e| format!("content/questions.toml: {e}"))?;
+    let f: QuestionFile = toml::from_str(QUESTIONS).map_err(|e| format!("content/questions.toml: {e}"))?;
     let drafts: Vec<QuestionDraft> = f
         .question
         .into_iter()
@@ -84,29 +78,15 @@ pub fn shipped_questions() -> Result<Vec<QuestionDraft>, String> {
     let slugs: Vec<&str> = topics.iter().map(|t| t.slug.as_str()).collect();
     let problems = validate_bank(&drafts, &slugs);
     if !problems.is_empty() {
-        let list: Vec<String> = problems
-            .iter()
-            .map(|(i, p)| {
-                format!(
-                    "{} ({}): {p}",
-                    i + 1,
-                    drafts[*i].key.as_deref().unwrap_or("")
-                )
-            })
-            .collect();
+        let list: Vec<String> =
+            problems.iter().map(|(i, p)| format!("{} ({}): {p}", i + 1, drafts[*i].key.as_deref().unwrap_or(""))).collect();
         return Err(format!("content/questions.toml:\n{}", list.join("\n")));
     }
     Ok(drafts)
 }
 
 fn unit(parent: Option<Uuid>, name: &str, kind: UnitKind, headcount: i64) -> Unit {
-    Unit {
-        id: Uuid::new_v4(),
-        parent_id: parent,
-        name: name.into(),
-        kind,
-        headcount,
-    }
+    Unit { id: Uuid::new_v4(), parent_id: parent, name: name.into(), kind, headcount }
 }
 
 /// Seeds an empty database. Returns the generated administrator password when
@@ -156,10 +136,7 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
         store.insert_unit(&d, Some(code), now).await.map_err(e)?;
         for (i, (cname, kind, chead)) in children.iter().enumerate() {
             let c = unit(Some(d.id), cname, *kind, *chead);
-            store
-                .insert_unit(&c, Some(&format!("{code}-{:02}", i + 1)), now)
-                .await
-                .map_err(e)?;
+            store.insert_unit(&c, Some(&format!("{code}-{:02}", i + 1)), now).await.map_err(e)?;
         }
     }
     // The administrator, attached to the city.
@@ -168,16 +145,13 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
         _ => (super::auth::new_token().0[..16].to_string(), true),
     };
     let phone = std::env::var("ADMIN_PHONE").unwrap_or_else(|_| "0900000000".into());
-    let phone = crate::domain::PhoneNumber::parse(&phone)
-        .map_err(|_| "ADMIN_PHONE is not a valid mobile number".to_string())?;
+    let phone = crate::domain::PhoneNumber::parse(&phone).map_err(|_| "ADMIN_PHONE is not a valid mobile number".to_string())?;
     let admin = NewUser {
         id: Uuid::new_v4(),
         full_name: "Quản trị viên".into(),
         phone: phone.as_str().into(),
         unit_id: city.id,
-        password_hash: super::auth::hash_password(password.clone())
-            .await
-            .map_err(|e| e.message)?,
+        password_hash: super::auth::hash_password(password.clone()).await.map_err(|e| e.message)?,
         role: Role::Admin,
         created_at: now,
     };
@@ -202,11 +176,7 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
         .map_err(e)?;
     for week in 0..4i64 {
         let opens = now - HOUR + week * 7 * DAY;
-        let id = if week == 0 {
-            DEMO_ROUND
-        } else {
-            Uuid::new_v4()
-        };
+        let id = if week == 0 { DEMO_ROUND } else { Uuid::new_v4() };
         store
             .insert_round(&RoundRecord {
                 id,
@@ -220,9 +190,7 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
                 duration_ms: 15 * MINUTE,
                 max_attempts: 3,
                 counting: CountingRule::Best,
-                prediction_prompt: Some(
-                    "Theo bạn, tuần này có bao nhiêu người dự thi đạt điểm tuyệt đối?".into(),
-                ),
+                prediction_prompt: Some("Theo bạn, tuần này có bao nhiêu người dự thi đạt điểm tuyệt đối?".into()),
                 created_at: now,
             })
             .await
@@ -234,18 +202,9 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
 /// Keeps the demo round open whenever the demo starts.
 pub async fn keep_demo_round_open(state: &AppState) -> Result<(), String> {
     let now = state.now();
-    if let Some(r) = state
-        .store
-        .get_round(DEMO_ROUND)
-        .await
-        .map_err(|e| e.to_string())?
-    {
+    if let Some(r) = state.store.get_round(DEMO_ROUND).await.map_err(|e| e.to_string())? {
         if r.rules().status(now) != crate::domain::RoundStatus::Open {
-            state
-                .store
-                .set_round_window(DEMO_ROUND, now - HOUR, now + 7 * DAY)
-                .await
-                .map_err(|e| e.to_string())?;
+            state.store.set_round_window(DEMO_ROUND, now - HOUR, now + 7 * DAY).await.map_err(|e| e.to_string())?;
         }
     }
     Ok(())
@@ -258,13 +217,9 @@ mod tests {
         let topics = super::shipped_topics().unwrap();
         assert_eq!(topics.len(), 6);
         let bank = super::shipped_questions().unwrap_or_else(|e| panic!("{e}"));
-        assert!(bank.len() >= 40, "{} questions", bank.len());
+        assert!(bank.len() >= 120, "{} questions", bank.len());
         for t in &topics {
-            assert!(
-                bank.iter().any(|q| q.topic == t.slug),
-                "no question on {}",
-                t.slug
-            );
+            assert!(bank.iter().any(|q| q.topic == t.slug), "no question on {}", t.slug);
         }
     }
 }

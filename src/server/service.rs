@@ -19,15 +19,9 @@ fn store_err(e: StoreError) -> AppError {
     match e {
         StoreError::NotFound => AppError::not_found(t().err_attempt_not_found),
         StoreError::Conflict("phone") => AppError::new(ErrorCode::PhoneTaken, t().err_phone_taken),
-        StoreError::AttemptsExhausted => {
-            AppError::new(ErrorCode::AttemptsExhausted, t().err_attempts_exhausted)
-        }
-        StoreError::AttemptFinished => {
-            AppError::new(ErrorCode::AttemptFinished, t().err_attempt_finished)
-        }
-        StoreError::DeadlinePassed => {
-            AppError::new(ErrorCode::DeadlinePassed, t().err_deadline_passed)
-        }
+        StoreError::AttemptsExhausted => AppError::new(ErrorCode::AttemptsExhausted, t().err_attempts_exhausted),
+        StoreError::AttemptFinished => AppError::new(ErrorCode::AttemptFinished, t().err_attempt_finished),
+        StoreError::DeadlinePassed => AppError::new(ErrorCode::DeadlinePassed, t().err_deadline_passed),
         StoreError::QuestionNotInAttempt => AppError::not_found(t().err_question_not_in_attempt),
         StoreError::OptionNotInQuestion => AppError::validation(t().err_option_not_in_question),
         other => internal(other),
@@ -57,11 +51,7 @@ pub fn parse_phone(input: &str) -> AppResult<PhoneNumber> {
 }
 
 async fn rate_limit(state: &AppState, key: String, window_ms: i64, limit: i64) -> AppResult<()> {
-    let hits = state
-        .store
-        .hit_rate_limit(&key, state.now(), window_ms)
-        .await
-        .map_err(internal)?;
+    let hits = state.store.hit_rate_limit(&key, state.now(), window_ms).await.map_err(internal)?;
     if hits > limit {
         return Err(AppError::new(ErrorCode::RateLimited, t().err_rate_limited));
     }
@@ -71,11 +61,7 @@ async fn rate_limit(state: &AppState, key: String, window_ms: i64, limit: i64) -
 async fn open_session(state: &AppState, user_id: Uuid) -> AppResult<String> {
     let (token, hash) = auth::new_token();
     let now = state.now();
-    state
-        .store
-        .insert_session(&hash, user_id, now, now + auth::SESSION_TTL_MS)
-        .await
-        .map_err(internal)?;
+    state.store.insert_session(&hash, user_id, now, now + auth::SESSION_TTL_MS).await.map_err(internal)?;
     Ok(token)
 }
 
@@ -83,23 +69,13 @@ pub async fn list_units(state: &AppState) -> AppResult<Vec<UnitDto>> {
     let units = state.store.list_units().await.map_err(internal)?;
     Ok(crate::domain::units::flatten_tree(&units)
         .into_iter()
-        .map(|n| UnitDto {
-            id: n.unit.id,
-            parent_id: n.unit.parent_id,
-            name: n.unit.name,
-            kind: n.unit.kind,
-            headcount: n.unit.headcount,
-        })
+        .map(|n| UnitDto { id: n.unit.id, parent_id: n.unit.parent_id, name: n.unit.name, kind: n.unit.kind, headcount: n.unit.headcount })
         .collect())
 }
 
 /// Registers a participant and opens a session. Returns the user and the session token.
 pub async fn register(state: &AppState, input: RegisterInput, ip: &str) -> AppResult<(Me, String)> {
-    let name = input
-        .full_name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let name = input.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
     if !(2..=100).contains(&name.chars().count()) {
         return Err(AppError::validation(t().err_full_name));
     }
@@ -115,20 +91,8 @@ pub async fn register(state: &AppState, input: RegisterInput, ip: &str) -> AppRe
     if !units.iter().any(|u| u.id == input.unit_id) {
         return Err(AppError::validation(t().err_unit_unknown));
     }
-    rate_limit(
-        state,
-        format!("register-ip:{ip}"),
-        3_600_000,
-        state.config.register_per_ip,
-    )
-    .await?;
-    if state
-        .store
-        .user_by_phone(phone.as_str())
-        .await
-        .map_err(internal)?
-        .is_some()
-    {
+    rate_limit(state, format!("register-ip:{ip}"), 3_600_000, state.config.register_per_ip).await?;
+    if state.store.user_by_phone(phone.as_str()).await.map_err(internal)?.is_some() {
         return Err(AppError::new(ErrorCode::PhoneTaken, t().err_phone_taken));
     }
     let user = NewUser {
@@ -141,51 +105,21 @@ pub async fn register(state: &AppState, input: RegisterInput, ip: &str) -> AppRe
         created_at: state.now(),
     };
     state.store.insert_user(&user).await.map_err(store_err)?;
-    let record = state
-        .store
-        .user_by_id(user.id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(AppError::internal)?;
+    let record = state.store.user_by_id(user.id).await.map_err(internal)?.ok_or_else(AppError::internal)?;
     let token = open_session(state, user.id).await?;
     Ok((me(&record), token))
 }
 
 pub async fn login(state: &AppState, input: LoginInput, ip: &str) -> AppResult<(Me, String)> {
-    let phone = parse_phone(&input.phone)
-        .map_err(|_| AppError::new(ErrorCode::Unauthorized, t().err_login_failed))?;
-    rate_limit(
-        state,
-        format!("login-ip:{ip}"),
-        5 * 60_000,
-        state.config.login_per_ip,
-    )
-    .await?;
+    let phone = parse_phone(&input.phone).map_err(|_| AppError::new(ErrorCode::Unauthorized, t().err_login_failed))?;
+    rate_limit(state, format!("login-ip:{ip}"), 5 * 60_000, state.config.login_per_ip).await?;
     let phone_key = format!("login-phone:{}", phone.as_str());
-    rate_limit(
-        state,
-        phone_key.clone(),
-        15 * 60_000,
-        state.config.login_per_phone,
-    )
-    .await?;
-    let user = state
-        .store
-        .user_by_phone(phone.as_str())
-        .await
-        .map_err(internal)?;
-    let ok = auth::verify_password(
-        input.password,
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await;
+    rate_limit(state, phone_key.clone(), 15 * 60_000, state.config.login_per_phone).await?;
+    let user = state.store.user_by_phone(phone.as_str()).await.map_err(internal)?;
+    let ok = auth::verify_password(input.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     match user {
         Some(u) if ok => {
-            state
-                .store
-                .clear_rate_limit(&phone_key)
-                .await
-                .map_err(internal)?;
+            state.store.clear_rate_limit(&phone_key).await.map_err(internal)?;
             let token = open_session(state, u.id).await?;
             Ok((me(&u), token))
         }
@@ -195,11 +129,7 @@ pub async fn login(state: &AppState, input: LoginInput, ip: &str) -> AppResult<(
 
 pub async fn logout(state: &AppState, token: Option<String>) -> AppResult<()> {
     if let Some(token) = token {
-        state
-            .store
-            .delete_session(&auth::hash_token(&token))
-            .await
-            .map_err(internal)?;
+        state.store.delete_session(&auth::hash_token(&token)).await.map_err(internal)?;
     }
     Ok(())
 }
@@ -222,19 +152,11 @@ fn summary(r: &RoundRecord, now: i64, mine: Option<MyRound>) -> RoundSummary {
 }
 
 /// Rounds, optionally only those with `status`; with the caller's own figures when logged in.
-pub async fn list_rounds(
-    state: &AppState,
-    user: Option<&UserRecord>,
-    status: Option<RoundStatus>,
-) -> AppResult<Vec<RoundSummary>> {
+pub async fn list_rounds(state: &AppState, user: Option<&UserRecord>, status: Option<RoundStatus>) -> AppResult<Vec<RoundSummary>> {
     let now = state.now();
     let rounds = state.store.list_rounds().await.map_err(internal)?;
     let parts = match user {
-        Some(u) => state
-            .store
-            .user_participations(u.id)
-            .await
-            .map_err(internal)?,
+        Some(u) => state.store.user_participations(u.id).await.map_err(internal)?,
         None => vec![],
     };
     Ok(rounds
@@ -267,52 +189,26 @@ fn draw(pool: &[crate::store::PoolEntry], n: usize) -> AppResult<Vec<DrawnItem>>
         .map(|i| {
             let mut order: Vec<usize> = (0..pool[i].option_count as usize).collect();
             order.shuffle(&mut rng);
-            DrawnItem {
-                version_id: pool[i].version_id,
-                option_order: order,
-            }
+            DrawnItem { version_id: pool[i].version_id, option_order: order }
         })
         .collect())
 }
 
 /// Starts an attempt (or resumes the one in progress) and returns it.
-pub async fn start_attempt(
-    state: &AppState,
-    user: &UserRecord,
-    round_id: Uuid,
-) -> AppResult<AttemptView> {
-    let round = state
-        .store
-        .get_round(round_id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
+pub async fn start_attempt(state: &AppState, user: &UserRecord, round_id: Uuid) -> AppResult<AttemptView> {
+    let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
     let now = state.now();
     if round.rules().status(now) != RoundStatus::Open {
-        return Err(AppError::new(
-            ErrorCode::RoundNotOpen,
-            t().err_round_not_open,
-        ));
+        return Err(AppError::new(ErrorCode::RoundNotOpen, t().err_round_not_open));
     }
     let pool = state.question_pool().await.map_err(internal)?;
     let items = draw(&pool, round.question_count as usize)?;
-    let req = StartRequest {
-        attempt_id: Uuid::new_v4(),
-        round_id,
-        user_id: user.id,
-        unit_id: user.unit_id,
-        now,
-        items,
-    };
+    let req = StartRequest { attempt_id: Uuid::new_v4(), round_id, user_id: user.id, unit_id: user.unit_id, now, items };
     let out = state.store.start_attempt(&req).await.map_err(store_err)?;
     attempt_view(state, user, out.attempt_id, Some(round)).await
 }
 
-async fn own_attempt(
-    state: &AppState,
-    user: &UserRecord,
-    id: Uuid,
-) -> AppResult<crate::store::AttemptRecord> {
+async fn own_attempt(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<crate::store::AttemptRecord> {
     match state.store.attempt(id).await.map_err(internal)? {
         Some(a) if a.user_id == user.id => Ok(a),
         _ => Err(AppError::not_found(t().err_attempt_not_found)),
@@ -320,23 +216,11 @@ async fn own_attempt(
 }
 
 /// The attempt as its participant sees it; finalised first if its deadline has passed.
-pub async fn attempt_view(
-    state: &AppState,
-    user: &UserRecord,
-    id: Uuid,
-    round: Option<RoundRecord>,
-) -> AppResult<AttemptView> {
+pub async fn attempt_view(state: &AppState, user: &UserRecord, id: Uuid, round: Option<RoundRecord>) -> AppResult<AttemptView> {
     let mut a = own_attempt(state, user, id).await?;
     let now = state.now();
-    if a.status == crate::domain::AttemptStatus::InProgress
-        && now > a.deadline_at + crate::domain::GRACE_MS
-    {
-        if let Some(done) = state
-            .store
-            .finalise_attempt(id, now, false, None)
-            .await
-            .map_err(store_err)?
-        {
+    if a.status == crate::domain::AttemptStatus::InProgress && now > a.deadline_at + crate::domain::GRACE_MS {
+        if let Some(done) = state.store.finalise_attempt(id, now, false, None).await.map_err(store_err)? {
             a = done;
         } else {
             a = own_attempt(state, user, id).await?;
@@ -344,19 +228,10 @@ pub async fn attempt_view(
     }
     let round = match round {
         Some(r) => r,
-        None => state
-            .store
-            .get_round(a.round_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| AppError::not_found(t().err_round_not_found))?,
+        None => state.store.get_round(a.round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?,
     };
     let items = state.store.attempt_items(id).await.map_err(internal)?;
-    let result = if a.status.is_final() {
-        Some(result_of(state, &a, &round).await?)
-    } else {
-        None
-    };
+    let result = if a.status.is_final() { Some(result_of(state, &a, &round).await?) } else { None };
     Ok(AttemptView {
         id: a.id,
         round_id: a.round_id,
@@ -374,11 +249,7 @@ pub async fn attempt_view(
                 question_id: it.version_id,
                 position: it.position,
                 stem: it.stem,
-                options: it
-                    .options
-                    .into_iter()
-                    .map(|(id, text)| OptionView { id, text })
-                    .collect(),
+                options: it.options.into_iter().map(|(id, text)| OptionView { id, text }).collect(),
                 chosen_option_id: it.chosen_option_id,
             })
             .collect(),
@@ -387,26 +258,11 @@ pub async fn attempt_view(
 }
 
 /// Score, time and current rank of a graded attempt; the review only once the round is closed.
-async fn result_of(
-    state: &AppState,
-    a: &crate::store::AttemptRecord,
-    round: &RoundRecord,
-) -> AppResult<AttemptResult> {
-    let p = state
-        .store
-        .participation(a.round_id, a.user_id)
-        .await
-        .map_err(internal)?;
-    let (rank, ranked) = match p
-        .as_ref()
-        .and_then(|p| Some((p.best_score?, p.best_time_ms?, p.best_finished_at?)))
-    {
+async fn result_of(state: &AppState, a: &crate::store::AttemptRecord, round: &RoundRecord) -> AppResult<AttemptResult> {
+    let p = state.store.participation(a.round_id, a.user_id).await.map_err(internal)?;
+    let (rank, ranked) = match p.as_ref().and_then(|p| Some((p.best_score?, p.best_time_ms?, p.best_finished_at?))) {
         Some((s, t, f)) => {
-            let (better, total) = state
-                .store
-                .rank_of(a.round_id, s, t, f)
-                .await
-                .map_err(internal)?;
+            let (better, total) = state.store.rank_of(a.round_id, s, t, f).await.map_err(internal)?;
             (Some(better + 1), total)
         }
         None => (None, 0),
@@ -454,38 +310,20 @@ pub async fn save_answer(
     option_id: Uuid,
 ) -> AppResult<AnswerAck> {
     let now = state.now();
-    state
-        .store
-        .save_answer(attempt_id, user.id, question_id, option_id, now)
-        .await
-        .map_err(store_err)?;
-    Ok(AnswerAck {
-        question_id,
-        option_id,
-        saved_at: now,
-        server_now: state.now(),
-    })
+    state.store.save_answer(attempt_id, user.id, question_id, option_id, now).await.map_err(store_err)?;
+    Ok(AnswerAck { question_id, option_id, saved_at: now, server_now: state.now() })
 }
 
 pub const MAX_PREDICTION: i64 = 10_000_000;
 
 /// Submits an attempt: graded exactly once, however many times it is sent.
-pub async fn submit(
-    state: &AppState,
-    user: &UserRecord,
-    attempt_id: Uuid,
-    prediction: Option<i64>,
-) -> AppResult<AttemptView> {
+pub async fn submit(state: &AppState, user: &UserRecord, attempt_id: Uuid, prediction: Option<i64>) -> AppResult<AttemptView> {
     if prediction.is_some_and(|p| !(0..=MAX_PREDICTION).contains(&p)) {
         return Err(AppError::validation(t().err_prediction));
     }
     let a = own_attempt(state, user, attempt_id).await?;
     if a.status == crate::domain::AttemptStatus::InProgress {
-        state
-            .store
-            .finalise_attempt(attempt_id, state.now(), true, prediction)
-            .await
-            .map_err(store_err)?;
+        state.store.finalise_attempt(attempt_id, state.now(), true, prediction).await.map_err(store_err)?;
     }
     attempt_view(state, user, attempt_id, None).await
 }
@@ -498,11 +336,7 @@ pub async fn my_attempts(state: &AppState, user: &UserRecord) -> AppResult<Vec<M
         .map(|a| MyAttempt {
             id: a.id,
             round_id: a.round_id,
-            round_title: rounds
-                .iter()
-                .find(|r| r.id == a.round_id)
-                .map(|r| r.title.clone())
-                .unwrap_or_default(),
+            round_title: rounds.iter().find(|r| r.id == a.round_id).map(|r| r.title.clone()).unwrap_or_default(),
             seq: a.seq,
             status: a.status,
             started_at: a.started_at,
@@ -517,31 +351,14 @@ pub async fn my_attempts(state: &AppState, user: &UserRecord) -> AppResult<Vec<M
 /// The round's individual ranking. Once the round is closed, the prediction
 /// (distance from the real number of perfect scores) breaks ties after the score.
 pub async fn leaderboard(state: &AppState, round_id: Uuid, limit: i64) -> AppResult<Leaderboard> {
-    let round = state
-        .store
-        .get_round(round_id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
+    let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
     let status = round.rules().status(state.now());
     let limit = limit.clamp(1, 1_000);
     let closed = status == RoundStatus::Closed && round.prediction_prompt.is_some();
     // When the prediction counts, every counted result is needed to rank correctly.
-    let mut rows = state
-        .store
-        .round_standings(round_id, if closed { i64::MAX } else { limit })
-        .await
-        .map_err(internal)?;
-    let (_, participants) = state
-        .store
-        .rank_of(round_id, i64::MAX, 0, 0)
-        .await
-        .map_err(internal)?;
-    let actual = closed.then(|| {
-        rows.iter()
-            .filter(|r| r.score == round.question_count)
-            .count() as i64
-    });
+    let mut rows = state.store.round_standings(round_id, if closed { i64::MAX } else { limit }).await.map_err(internal)?;
+    let (_, participants) = state.store.rank_of(round_id, i64::MAX, 0, 0).await.map_err(internal)?;
+    let actual = closed.then(|| rows.iter().filter(|r| r.score == round.question_count).count() as i64);
     let ranks = crate::domain::ranking::rank(
         &mut rows,
         |r| crate::domain::ranking::RankKey {
@@ -577,20 +394,10 @@ pub async fn leaderboard(state: &AppState, round_id: Uuid, limit: i64) -> AppRes
 
 /// Finalises attempts whose deadline has passed; returns how many it closed.
 pub async fn finalise_overdue(state: &AppState) -> AppResult<usize> {
-    let ids = state
-        .store
-        .overdue_attempts(state.now(), 500)
-        .await
-        .map_err(internal)?;
+    let ids = state.store.overdue_attempts(state.now(), 500).await.map_err(internal)?;
     let mut n = 0;
     for id in ids {
-        if state
-            .store
-            .finalise_attempt(id, state.now(), false, None)
-            .await
-            .map_err(internal)?
-            .is_some()
-        {
+        if state.store.finalise_attempt(id, state.now(), false, None).await.map_err(internal)?.is_some() {
             n += 1;
         }
     }
@@ -606,12 +413,7 @@ pub fn require_organizer(user: &UserRecord) -> AppResult<()> {
 }
 
 /// Adds a round to a contest.
-pub async fn create_round(
-    state: &AppState,
-    user: &UserRecord,
-    contest_id: Uuid,
-    input: RoundInput,
-) -> AppResult<RoundSummary> {
+pub async fn create_round(state: &AppState, user: &UserRecord, contest_id: Uuid, input: RoundInput) -> AppResult<RoundSummary> {
     use crate::domain::round::{RoundRuleError as E, RoundRules};
     require_organizer(user)?;
     let title = input.title.trim().to_string();
@@ -634,12 +436,7 @@ pub async fn create_round(
             E::Attempts => t().err_round_attempts,
         })
     })?;
-    let contest = state
-        .store
-        .contest(contest_id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::not_found(t().err_contest_not_found))?;
+    let contest = state.store.contest(contest_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_contest_not_found))?;
     let rounds = state.store.list_rounds().await.map_err(internal)?;
     let record = RoundRecord {
         id: Uuid::new_v4(),

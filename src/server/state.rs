@@ -31,29 +31,14 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self {
-            cookie_secure: false,
-            trust_proxy: false,
-            login_per_phone: 10,
-            login_per_ip: 300,
-            register_per_ip: 200,
-        }
+        Self { cookie_secure: false, trust_proxy: false, login_per_phone: 10, login_per_ip: 300, register_per_ip: 200 }
     }
 }
 
 impl Config {
     pub fn from_env() -> Self {
-        let flag = |k: &str| {
-            std::env::var(k)
-                .map(|v| v == "1" || v == "true")
-                .unwrap_or(false)
-        };
-        let num = |k: &str, d: i64| {
-            std::env::var(k)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(d)
-        };
+        let flag = |k: &str| std::env::var(k).map(|v| v == "1" || v == "true").unwrap_or(false);
+        let num = |k: &str, d: i64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
         let d = Self::default();
         Self {
             cookie_secure: flag("COOKIE_SECURE"),
@@ -69,24 +54,18 @@ impl Config {
 const POOL_TTL_MS: i64 = 30_000;
 
 impl AppState {
-    pub fn new(
-        store: AnyStore,
-        clock: Arc<SystemClock>,
-        leptos_options: LeptosOptions,
-        config: Config,
-    ) -> Self {
-        Self {
-            store,
-            clock,
-            leptos_options,
-            config: Arc::new(config),
-            pool: Default::default(),
-        }
+    pub fn new(store: AnyStore, clock: Arc<SystemClock>, leptos_options: LeptosOptions, config: Config) -> Self {
+        Self { store, clock, leptos_options, config: Arc::new(config), pool: Default::default() }
     }
 
     pub fn now(&self) -> crate::domain::Millis {
         use super::clock::Clock;
         self.clock.now()
+    }
+
+    /// Forgets the cached pool (after the bank changes).
+    pub async fn invalidate_question_pool(&self) {
+        *self.pool.write().await = None;
     }
 
     /// The active questions rounds draw from, cached briefly (it is read at every start).

@@ -47,20 +47,12 @@ pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
 
-    fn insert_unit(
-        &self,
-        unit: &Unit,
-        code: Option<&str>,
-        now: Millis,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn insert_unit(&self, unit: &Unit, code: Option<&str>, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_units(&self) -> impl Future<Output = StoreResult<Vec<Unit>>> + Send;
 
     /// Fails with `Conflict("phone")` when the phone number is taken.
     fn insert_user(&self, user: &NewUser) -> impl Future<Output = StoreResult<()>> + Send;
-    fn user_by_phone(
-        &self,
-        phone: &str,
-    ) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
+    fn user_by_phone(&self, phone: &str) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
     fn user_by_id(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
     fn count_users(&self) -> impl Future<Output = StoreResult<i64>> + Send;
 
@@ -72,57 +64,69 @@ pub trait Store: Send + Sync + 'static {
         expires_at: Millis,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// The user of a live session.
-    fn session_user(
-        &self,
-        token_hash: &str,
-        now: Millis,
-    ) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
+    fn session_user(&self, token_hash: &str, now: Millis) -> impl Future<Output = StoreResult<Option<UserRecord>>> + Send;
     fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// Counts one hit for `key` in a fixed window of `window_ms` and returns the
     /// number of hits in the current window, this one included.
-    fn hit_rate_limit(
-        &self,
-        key: &str,
-        now: Millis,
-        window_ms: Millis,
-    ) -> impl Future<Output = StoreResult<i64>> + Send;
+    fn hit_rate_limit(&self, key: &str, now: Millis, window_ms: Millis) -> impl Future<Output = StoreResult<i64>> + Send;
     fn clear_rate_limit(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
 
     fn upsert_topic(&self, topic: &Topic) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_topics(&self) -> impl Future<Output = StoreResult<Vec<Topic>>> + Send;
     /// Stores a validated question as version 1 and returns its id.
-    fn insert_question(
-        &self,
-        draft: &QuestionDraft,
-        now: Millis,
-    ) -> impl Future<Output = StoreResult<Uuid>> + Send;
+    fn insert_question(&self, draft: &QuestionDraft, now: Millis) -> impl Future<Output = StoreResult<Uuid>> + Send;
     fn count_questions(&self) -> impl Future<Output = StoreResult<i64>> + Send;
     /// The current versions of active questions, with their option counts: what rounds draw from.
     fn question_pool(&self) -> impl Future<Output = StoreResult<Vec<PoolEntry>>> + Send;
 
-    fn insert_contest(
+    /// The bank: every question with its current version.
+    fn list_bank(&self) -> impl Future<Output = StoreResult<Vec<BankQuestion>>> + Send;
+    fn bank_question(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<BankQuestion>>> + Send;
+    /// One version as served, with its correct option (for grading practice).
+    fn question_version(&self, version_id: Uuid) -> impl Future<Output = StoreResult<Option<VersionRecord>>> + Send;
+    /// Edits a question: a new version becomes current; earlier versions stay as served.
+    fn save_version(
         &self,
-        contest: &ContestRecord,
+        question_id: Uuid,
+        draft: &QuestionDraft,
+        status: &str,
+        now: Millis,
+    ) -> impl Future<Output = StoreResult<Uuid>> + Send;
+    fn set_question_status(&self, question_id: Uuid, status: &str, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Applies a whole import in one transaction (all of it or nothing); returns the created questions' ids.
+    fn import_bank(&self, ops: &[ImportOp], now: Millis) -> impl Future<Output = StoreResult<Vec<Uuid>>> + Send;
+    fn stage_import(
+        &self,
+        id: Uuid,
+        user_id: Uuid,
+        file_name: &str,
+        payload: &str,
+        now: Millis,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The staged import of this user (removed as it is taken).
+    fn take_staged_import(&self, id: Uuid, user_id: Uuid) -> impl Future<Output = StoreResult<Option<(String, String)>>> + Send;
+    fn record_practice(
+        &self,
+        user_id: Uuid,
+        version_id: Uuid,
+        topic: &str,
+        correct: bool,
+        now: Millis,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn practice_summary(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<PracticeStat>>> + Send;
+
+    fn insert_contest(&self, contest: &ContestRecord) -> impl Future<Output = StoreResult<()>> + Send;
     fn contest(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<ContestRecord>>> + Send;
     fn insert_round(&self, round: &RoundRecord) -> impl Future<Output = StoreResult<()>> + Send;
-    fn set_round_window(
-        &self,
-        round_id: Uuid,
-        opens_at: Millis,
-        closes_at: Millis,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn set_round_window(&self, round_id: Uuid, opens_at: Millis, closes_at: Millis) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_rounds(&self) -> impl Future<Output = StoreResult<Vec<RoundRecord>>> + Send;
     fn get_round(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<RoundRecord>>> + Send;
 
     /// Starts an attempt, or returns the one in progress. Atomic: the attempts
     /// limit holds under any concurrency. An attempt left open past its deadline
     /// is finalised first.
-    fn start_attempt(
-        &self,
-        req: &StartRequest,
-    ) -> impl Future<Output = StoreResult<StartOutcome>> + Send;
+    fn start_attempt(&self, req: &StartRequest) -> impl Future<Output = StoreResult<StartOutcome>> + Send;
     fn attempt(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<AttemptRecord>>> + Send;
     /// The questions of an attempt as served: stems and options in shown order, and the choices.
     fn attempt_items(&self, id: Uuid) -> impl Future<Output = StoreResult<Vec<ItemRecord>>> + Send;
@@ -144,34 +148,13 @@ pub trait Store: Send + Sync + 'static {
         prediction: Option<i64>,
     ) -> impl Future<Output = StoreResult<Option<AttemptRecord>>> + Send;
     /// In-progress attempts whose deadline and grace have passed.
-    fn overdue_attempts(
-        &self,
-        now: Millis,
-        limit: i64,
-    ) -> impl Future<Output = StoreResult<Vec<Uuid>>> + Send;
-    fn review_items(
-        &self,
-        attempt_id: Uuid,
-    ) -> impl Future<Output = StoreResult<Vec<ReviewRecord>>> + Send;
-    fn user_attempts(
-        &self,
-        user_id: Uuid,
-    ) -> impl Future<Output = StoreResult<Vec<AttemptRecord>>> + Send;
-    fn user_participations(
-        &self,
-        user_id: Uuid,
-    ) -> impl Future<Output = StoreResult<Vec<ParticipationRecord>>> + Send;
+    fn overdue_attempts(&self, now: Millis, limit: i64) -> impl Future<Output = StoreResult<Vec<Uuid>>> + Send;
+    fn review_items(&self, attempt_id: Uuid) -> impl Future<Output = StoreResult<Vec<ReviewRecord>>> + Send;
+    fn user_attempts(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<AttemptRecord>>> + Send;
+    fn user_participations(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<ParticipationRecord>>> + Send;
     /// Counted results of a round, best first (score, time, finish).
-    fn round_standings(
-        &self,
-        round_id: Uuid,
-        limit: i64,
-    ) -> impl Future<Output = StoreResult<Vec<StandingRecord>>> + Send;
-    fn participation(
-        &self,
-        round_id: Uuid,
-        user_id: Uuid,
-    ) -> impl Future<Output = StoreResult<Option<ParticipationRecord>>> + Send;
+    fn round_standings(&self, round_id: Uuid, limit: i64) -> impl Future<Output = StoreResult<Vec<StandingRecord>>> + Send;
+    fn participation(&self, round_id: Uuid, user_id: Uuid) -> impl Future<Output = StoreResult<Option<ParticipationRecord>>> + Send;
     /// How many counted results beat this one; and how many are counted in all.
     fn rank_of(
         &self,

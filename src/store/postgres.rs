@@ -20,15 +20,8 @@ impl PgStore {
     const SHARE: &'static str = " FOR SHARE";
 
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let max = std::env::var("DATABASE_MAX_CONNECTIONS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(20);
-        let pool = PgPoolOptions::new()
-            .max_connections(max)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect(url)
-            .await?;
+        let max = std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+        let pool = PgPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
         // Several app servers may start at once: the migrator takes an advisory lock.
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool })

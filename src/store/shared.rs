@@ -25,8 +25,7 @@ impl From<UnitRow> for crate::domain::units::Unit {
             id: r.id,
             parent_id: r.parent_id,
             name: r.name,
-            kind: crate::domain::units::UnitKind::parse(&r.kind)
-                .unwrap_or(crate::domain::units::UnitKind::Agency),
+            kind: crate::domain::units::UnitKind::parse(&r.kind).unwrap_or(crate::domain::units::UnitKind::Agency),
             headcount: r.headcount,
         }
     }
@@ -123,18 +122,14 @@ pub(crate) struct OptionRow {
 
 /// Puts each item's options in the order they were shown.
 pub(crate) fn assemble_items(items: Vec<ItemRow>, options: Vec<OptionRow>) -> Vec<ItemRecord> {
-    let mut by_version: std::collections::HashMap<Uuid, Vec<OptionRow>> =
-        std::collections::HashMap::new();
+    let mut by_version: std::collections::HashMap<Uuid, Vec<OptionRow>> = std::collections::HashMap::new();
     for o in options {
         by_version.entry(o.version_id).or_default().push(o);
     }
     items
         .into_iter()
         .map(|it| {
-            let opts = by_version
-                .get(&it.version_id)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
+            let opts = by_version.get(&it.version_id).map(Vec::as_slice).unwrap_or(&[]);
             let options = it
                 .option_order
                 .split(',')
@@ -142,13 +137,7 @@ pub(crate) fn assemble_items(items: Vec<ItemRow>, options: Vec<OptionRow>) -> Ve
                 .filter_map(|p| opts.iter().find(|o| o.position == p))
                 .map(|o| (o.id, o.text.clone()))
                 .collect();
-            ItemRecord {
-                position: it.position,
-                version_id: it.version_id,
-                stem: it.stem,
-                options,
-                chosen_option_id: it.chosen_option_id,
-            }
+            ItemRecord { position: it.position, version_id: it.version_id, stem: it.stem, options, chosen_option_id: it.chosen_option_id }
         })
         .collect()
 }
@@ -217,16 +206,14 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-pub(crate) const USER_SELECT: &str =
-    "SELECT u.id, u.full_name, u.phone, u.unit_id, un.name AS unit_name, u.password_hash, u.role \
+pub(crate) const USER_SELECT: &str = "SELECT u.id, u.full_name, u.phone, u.unit_id, un.name AS unit_name, u.password_hash, u.role \
      FROM users u JOIN units un ON un.id = u.unit_id";
 pub(crate) const ROUND_SELECT: &str = "SELECT r.id, r.contest_id, c.title AS contest_title, r.title, r.position, r.opens_at, r.closes_at, \
      r.question_count, r.duration_ms, r.max_attempts, r.counting, r.prediction_prompt, r.created_at \
      FROM rounds r JOIN contests c ON c.id = r.contest_id";
 pub(crate) const ATTEMPT_COLUMNS: &str =
     "id, round_id, user_id, seq, status, started_at, deadline_at, finished_at, score, max_score, time_used_ms, prediction";
-pub(crate) const PARTICIPATION_COLUMNS: &str =
-    "round_id, user_id, attempts_started, active_attempt_id, best_attempt_id, \
+pub(crate) const PARTICIPATION_COLUMNS: &str = "round_id, user_id, attempts_started, active_attempt_id, best_attempt_id, \
      best_score, best_time_ms, best_finished_at, prediction";
 
 /// Expands to `impl Store for $store`. Needs `use super::shared::*` and the

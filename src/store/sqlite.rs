@@ -4,9 +4,7 @@
 use super::shared::*;
 use super::*;
 use crate::domain::units::Unit;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Sqlite;
 use std::str::FromStr;
 use std::time::Duration;
@@ -27,9 +25,7 @@ impl SqliteStore {
     /// `url` is `sqlite:path` / `sqlite://path` or a plain file path; the file and
     /// its folder are created when missing.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let path = url
-            .trim_start_matches("sqlite://")
-            .trim_start_matches("sqlite:");
+        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
         if let Some(dir) = std::path::Path::new(path).parent() {
             if !dir.as_os_str().is_empty() {
                 let _ = std::fs::create_dir_all(dir);
@@ -45,17 +41,9 @@ impl SqliteStore {
             .foreign_keys(true)
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory");
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_with(opts.clone())
-            .await?;
+        let write = SqlitePoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(30)).connect_with(opts.clone()).await?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
-        let readers = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2)
-            .max(2) as u32
-            * 2;
+        let readers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2) as u32 * 2;
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
             .acquire_timeout(Duration::from_secs(30))
@@ -74,10 +62,7 @@ impl SqliteStore {
 
     /// Copies the live database into `dest` (SQLite's `VACUUM INTO`: a consistent snapshot).
     pub async fn backup_to(&self, dest: &str) -> StoreResult<()> {
-        sqlx::query("VACUUM INTO $1")
-            .bind(dest)
-            .execute(&self.write)
-            .await?;
+        sqlx::query("VACUUM INTO $1").bind(dest).execute(&self.write).await?;
         Ok(())
     }
 }

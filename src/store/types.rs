@@ -196,9 +196,16 @@ pub struct VersionRecord {
 /// What a bank import does to one question.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportOp {
-    Create { draft: crate::domain::question::QuestionDraft, status: String },
+    Create {
+        draft: crate::domain::question::QuestionDraft,
+        status: String,
+    },
     /// A new version when `draft` is given; otherwise only the status changes.
-    Update { question_id: Uuid, draft: Option<crate::domain::question::QuestionDraft>, status: String },
+    Update {
+        question_id: Uuid,
+        draft: Option<crate::domain::question::QuestionDraft>,
+        status: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -28,18 +28,11 @@ impl Drop for DbGuard {
         if let Some((base, name)) = self.pg.take() {
             // Drop happens outside async code: use a short-lived runtime on its own thread.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async move {
                     use sqlx::Connection;
                     if let Ok(mut c) = sqlx::PgConnection::connect(&base).await {
-                        let _ = sqlx::query(&format!(
-                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                        ))
-                        .execute(&mut c)
-                        .await;
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut c).await;
                     }
                 })
             })
@@ -49,8 +42,7 @@ impl Drop for DbGuard {
 }
 
 pub fn pg_base_url() -> String {
-    std::env::var("DATABASE_TEST_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("DATABASE_TEST_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A fresh store, or `None` when PostgreSQL is unreachable outside CI (with a note).
@@ -59,16 +51,8 @@ pub async fn fresh_store(backend: Backend) -> Option<(AnyStore, DbGuard)> {
     match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("thi24-test-{}.db", uuid::Uuid::new_v4()));
-            let store = SqliteStore::connect(&format!("sqlite:{}", path.display()))
-                .await
-                .expect("sqlite");
-            Some((
-                AnyStore::Sqlite(store),
-                DbGuard {
-                    sqlite_path: Some(path),
-                    pg: None,
-                },
-            ))
+            let store = SqliteStore::connect(&format!("sqlite:{}", path.display())).await.expect("sqlite");
+            Some((AnyStore::Sqlite(store), DbGuard { sqlite_path: Some(path), pg: None }))
         }
         Backend::Postgres => {
             use sqlx::Connection;
@@ -84,18 +68,12 @@ pub async fn fresh_store(backend: Backend) -> Option<(AnyStore, DbGuard)> {
                 }
             };
             let name = format!("thi24_test_{}", uuid::Uuid::new_v4().simple());
-            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-                .execute(&mut admin)
-                .await
-                .expect("create database");
+            sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).await.expect("create database");
             let url = match base.rfind('/') {
                 Some(i) => format!("{}/{name}", &base[..i]),
                 None => panic!("DATABASE_TEST_URL needs a database name"),
             };
-            let guard = DbGuard {
-                sqlite_path: None,
-                pg: Some((base, name)),
-            };
+            let guard = DbGuard { sqlite_path: None, pg: Some((base, name)) };
             let store = PgStore::connect(&url).await.expect("postgres");
             Some((AnyStore::Postgres(store), guard))
         }
@@ -114,40 +92,20 @@ pub struct TestApp {
 pub async fn spawn_app(backend: Backend, config: Config) -> Option<TestApp> {
     let (store, guard) = fresh_store(backend).await?;
     let clock = SystemClock::shared();
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("thi24")
-        .site_root("target/site")
-        .build();
+    let options = leptos::config::LeptosOptions::builder().output_name("thi24").site_root("target/site").build();
     let state = AppState::new(store, clock.clone(), options, config);
-    let admin_password = seed::seed_if_empty(&state)
-        .await
-        .expect("seed")
-        .unwrap_or_else(|| std::env::var("ADMIN_PASSWORD").unwrap());
+    let admin_password = seed::seed_if_empty(&state).await.expect("seed").unwrap_or_else(|| std::env::var("ADMIN_PASSWORD").unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = router::build(state.clone());
     tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
     });
-    Some(TestApp {
-        base,
-        state,
-        clock,
-        admin_password,
-        _guard: guard,
-    })
+    Some(TestApp { base, state, clock, admin_password, _guard: guard })
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap()
+    reqwest::Client::builder().cookie_store(true).build().unwrap()
 }
 
 /// Runs an async test body against both databases.
