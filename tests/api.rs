@@ -450,7 +450,6 @@ async fn pages_render(backend: Backend) {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
-both_backends!(auth_and_errors, attempt_flow_and_secrecy, deadline_and_abandoned, concurrent_submits, concurrent_starts, pages_render);
 
 /// Malformed identifiers and parameters get JSON errors too.
 async fn malformed_paths(backend: Backend) {
