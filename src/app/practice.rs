@@ -16,6 +16,8 @@ pub fn PracticePage() -> impl IntoView {
     let query = use_query_map();
     let topic = move || query.read().get("chu-de").filter(|s| !s.is_empty());
     let topics = Resource::new(|| (), |_| api::list_topics());
+    // Counts answers given here, so that the summary follows them.
+    let answered = RwSignal::new(0u32);
     view! {
         <Title text=format!("{} — {}", t().practice_title, t().app_name) />
         <section class="hero">
@@ -30,8 +32,8 @@ pub fn PracticePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        {move || view! { <Drill topic=topic() /> }}
-        <Summary />
+        {move || view! { <Drill topic=topic() answered /> }}
+        <Summary answered />
     }
 }
 
@@ -54,7 +56,7 @@ fn TopicNav(topics: Vec<TopicDto>, current: Option<String>) -> impl IntoView {
 
 /// One question at a time: choose, check, read why, go on.
 #[component]
-fn Drill(topic: Option<String>) -> impl IntoView {
+fn Drill(topic: Option<String>, answered: RwSignal<u32>) -> impl IntoView {
     let recent = StoredValue::new(Vec::<Uuid>::new());
     let question = RwSignal::new(None::<Result<PracticeQuestion, AppError>>);
     let chosen = RwSignal::new(None::<Uuid>);
@@ -91,6 +93,7 @@ fn Drill(topic: Option<String>) -> impl IntoView {
         spawn_local(async move {
             feedback.set(Some(api::practice_answer(q.question_id, o).await));
             busy.set(false);
+            answered.update(|n| *n += 1);
         });
     };
     view! {
@@ -157,8 +160,8 @@ fn Drill(topic: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn Summary() -> impl IntoView {
-    let summary = Resource::new(|| (), |_| api::practice_summary());
+fn Summary(answered: RwSignal<u32>) -> impl IntoView {
+    let summary = Resource::new(move || answered.get(), |_| api::practice_summary());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
