@@ -14,6 +14,9 @@ pub enum ErrorCode {
     AttemptsExhausted,
     AttemptFinished,
     DeadlinePassed,
+    TooSoon,
+    /// The change conflicts with the object's state (a started or published round…).
+    Conflict,
     Validation,
     RateLimited,
     Internal,
@@ -27,7 +30,7 @@ impl ErrorCode {
             Unauthorized => 401,
             Forbidden => 403,
             NotFound => 404,
-            PhoneTaken | RoundNotOpen | AttemptsExhausted | AttemptFinished | DeadlinePassed => 409,
+            PhoneTaken | RoundNotOpen | AttemptsExhausted | AttemptFinished | DeadlinePassed | TooSoon | Conflict => 409,
             Validation => 422,
             RateLimited => 429,
             Internal => 500,

@@ -17,6 +17,9 @@ pub struct UnitDto {
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Participant,
+    /// Reads the statistics of a unit subtree.
+    Viewer,
+    /// Runs contests for a unit subtree.
     Organizer,
     Admin,
 }
@@ -25,6 +28,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Participant => "participant",
+            Role::Viewer => "viewer",
             Role::Organizer => "organizer",
             Role::Admin => "admin",
         }
@@ -33,6 +37,7 @@ impl Role {
         match s {
             "admin" => Role::Admin,
             "organizer" => Role::Organizer,
+            "viewer" => Role::Viewer,
             _ => Role::Participant,
         }
     }
@@ -203,6 +208,24 @@ pub struct RoundInput {
     pub counting: crate::domain::CountingRule,
     #[serde(default)]
     pub prediction_prompt: Option<String>,
+    /// "perfect_scores" (default) or "attempts": what the prediction question asks for.
+    #[serde(default = "perfect_scores")]
+    pub prediction_kind: String,
+    /// Minimum time between two attempts of one participant.
+    #[serde(default)]
+    pub min_gap_ms: Millis,
+    #[serde(default = "yes")]
+    pub shuffle_options: bool,
+    #[serde(default)]
+    pub draw_rules: crate::domain::draw::DrawRules,
+}
+
+fn perfect_scores() -> String {
+    "perfect_scores".into()
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A question of the bank as organizers see and edit it.
@@ -321,4 +344,81 @@ pub struct StudyBlock {
     #[serde(default)]
     pub items: Vec<String>,
     pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestInput {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub rules: String,
+    /// The unit subtree the contest is for; none means the whole city (administrators only).
+    #[serde(default)]
+    pub audience_unit_id: Option<Uuid>,
+    /// "public" or "private".
+    #[serde(default = "public")]
+    pub visibility: String,
+}
+
+fn public() -> String {
+    "public".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestDto {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub rules: String,
+    pub audience_unit_id: Option<Uuid>,
+    pub visibility: String,
+    pub rounds: Vec<AdminRound>,
+}
+
+/// A round as organizers see it: its whole configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminRound {
+    pub id: Uuid,
+    pub contest_id: Uuid,
+    pub title: String,
+    pub position: i64,
+    pub status: RoundStatus,
+    pub published_at: Option<Millis>,
+    pub input: RoundInput,
+}
+
+/// Several weekly rounds at once: the first opens at `first_opens_at`, each lasts `days` days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeeklyInput {
+    pub first_opens_at: Millis,
+    pub weeks: i64,
+    #[serde(default = "seven")]
+    pub days: i64,
+    /// Title prefix: "Tuần" gives "Tuần 1", "Tuần 2"…
+    #[serde(default = "week_title")]
+    pub title_prefix: String,
+    pub template: RoundInput,
+}
+
+fn seven() -> i64 {
+    7
+}
+
+fn week_title() -> String {
+    "Tuần".into()
+}
+
+/// Published (frozen) results of a round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedResults {
+    pub round_id: Uuid,
+    pub published_at: Millis,
+    pub leaderboard: Leaderboard,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleInput {
+    pub role: Role,
+    pub scope_unit_id: Option<Uuid>,
 }

@@ -450,7 +450,6 @@ async fn pages_render(backend: Backend) {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
-
 /// Malformed identifiers and parameters get JSON errors too.
 async fn malformed_paths(backend: Backend) {
     let Some(app) = spawn_app(backend, Config::default()).await else { return };

@@ -41,6 +41,8 @@ fn round(contest: Uuid, max_attempts: i64, counting: CountingRule) -> RoundRecor
         counting,
         prediction_prompt: Some("Bao nhiêu?".into()),
         created_at: T0,
+        options: Default::default(),
+        published_at: None,
     }
 }
 
@@ -117,12 +119,19 @@ async fn contract(backend: Backend) {
     assert!(pool.iter().all(|p| p.option_count == 3 && p.topic == "boi-canh"));
 
     // Contest and rounds
-    let contest =
-        ContestRecord { id: Uuid::new_v4(), title: "Cuộc thi".into(), description: "d".into(), rules: "r".into(), created_at: T0 };
-    s.insert_contest(&contest).await.unwrap();
+    let contest = ContestRecord {
+        id: Uuid::new_v4(),
+        title: "Cuộc thi".into(),
+        description: "d".into(),
+        rules: "r".into(),
+        created_at: T0,
+        audience_unit_id: Some(commune.id),
+        visibility: "private".into(),
+    };
+    s.save_contest(&contest).await.unwrap();
     assert_eq!(s.contest(contest.id).await.unwrap().unwrap(), contest);
     let r = round(contest.id, 2, CountingRule::Best);
-    s.insert_round(&r).await.unwrap();
+    s.save_round(&r).await.unwrap();
     let stored = s.get_round(r.id).await.unwrap().unwrap();
     assert_eq!(stored, RoundRecord { contest_title: "Cuộc thi".into(), ..r.clone() });
     assert_eq!(s.list_rounds().await.unwrap().len(), 1);
@@ -202,7 +211,7 @@ async fn contract(backend: Backend) {
 
     // Abandoned attempts: listed once overdue and finalised as expired with their saved answers
     let r2 = RoundRecord { id: Uuid::new_v4(), title: "Tuần 2".into(), position: 2, ..round(contest.id, 3, CountingRule::Best) };
-    s.insert_round(&r2).await.unwrap();
+    s.save_round(&r2).await.unwrap();
     let ab = s.start_attempt(&StartRequest { round_id: r2.id, ..req(T0 + 300_000) }).await.unwrap();
     answer_all(&s, ab.attempt_id, user.id, 2, T0 + 301_000).await;
     let deadline = s.attempt(ab.attempt_id).await.unwrap().unwrap().deadline_at;
@@ -265,10 +274,18 @@ async fn concurrent_starts(backend: Backend) {
     for i in 0..2 {
         s.insert_question(&draft(i), T0).await.unwrap();
     }
-    let contest = ContestRecord { id: Uuid::new_v4(), title: "C".into(), description: String::new(), rules: String::new(), created_at: T0 };
-    s.insert_contest(&contest).await.unwrap();
+    let contest = ContestRecord {
+        id: Uuid::new_v4(),
+        title: "C".into(),
+        description: String::new(),
+        rules: String::new(),
+        created_at: T0,
+        audience_unit_id: None,
+        visibility: "public".into(),
+    };
+    s.save_contest(&contest).await.unwrap();
     let r = round(contest.id, 3, CountingRule::Best);
-    s.insert_round(&r).await.unwrap();
+    s.save_round(&r).await.unwrap();
     let pool = s.question_pool().await.unwrap();
     let items: Vec<DrawnItem> = pool.iter().map(|p| DrawnItem { version_id: p.version_id, option_order: vec![0, 1, 2] }).collect();
     let mut tasks = Vec::new();

@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, no clock reads, no randomness. Compiled for the
 //! server and the browser alike, and unit-tested.
 pub mod attempt;
+pub mod draw;
 pub mod phone;
 pub mod question;
 pub mod ranking;

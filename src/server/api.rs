@@ -219,8 +219,104 @@ async fn create_round(
     Body(input): Body<RoundInput>,
 ) -> ApiResult<Response> {
     let user = auth::require_user(&s, &h).await?;
-    let round = service::create_round(&s, &user, contest_id, input).await?;
+    let round = super::admin::create_round(&s, &user, contest_id, input).await?;
     Ok((StatusCode::CREATED, Json(round)).into_response())
+}
+
+async fn create_weekly(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(contest_id): ApiPath<Uuid>,
+    Body(input): Body<WeeklyInput>,
+) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    let rounds = super::admin::create_weekly(&s, &user, contest_id, input).await?;
+    Ok((StatusCode::CREATED, Json(rounds)).into_response())
+}
+
+async fn contests_list(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Json<Vec<ContestDto>>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::admin::list_contests(&s, &user).await?))
+}
+
+async fn contest_create(State(s): State<AppState>, h: HeaderMap, Body(input): Body<ContestInput>) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok((StatusCode::CREATED, Json(super::admin::save_contest(&s, &user, None, input).await?)).into_response())
+}
+
+async fn contest_get(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<ContestDto>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::admin::get_contest(&s, &user, id).await?))
+}
+
+async fn contest_update(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<ContestInput>,
+) -> ApiResult<Json<ContestDto>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::admin::save_contest(&s, &user, Some(id), input).await?))
+}
+
+async fn contest_clone(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok((StatusCode::CREATED, Json(super::admin::clone_contest(&s, &user, id).await?)).into_response())
+}
+
+async fn round_update(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<RoundInput>,
+) -> ApiResult<Json<AdminRound>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::admin::update_round(&s, &user, id, input).await?))
+}
+
+async fn round_action(State(s): State<AppState>, h: HeaderMap, ApiPath((id, action)): ApiPath<(Uuid, String)>) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(match action.as_str() {
+        "close" => Json(super::admin::close_round(&s, &user, id).await?).into_response(),
+        "clone" => (StatusCode::CREATED, Json(super::admin::clone_round(&s, &user, id).await?)).into_response(),
+        "publish" => Json(super::admin::publish_round(&s, &user, id).await?).into_response(),
+        _ => return Err(AppError::new(ErrorCode::NotFound, t().not_found_text).into()),
+    })
+}
+
+async fn round_export(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    let (name, bytes) = super::admin::export_round(&s, &user, id).await?;
+    Ok(file_response((name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes)))
+}
+
+async fn results(State(s): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<PublishedResults>> {
+    Ok(Json(super::admin::published(&s, id).await?))
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    limit: Option<i64>,
+}
+
+async fn audit(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<Vec<crate::store::AuditEntry>>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::admin::audit_log(&s, &user, q.limit.unwrap_or(200)).await?))
+}
+
+async fn user_role(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<RoleInput>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let user = auth::require_user(&s, &h).await?;
+    super::admin::set_role(&s, &user, id, input).await?;
+    Ok(Json(serde_json::json!({"ok": true})))
 }
 
 async fn topics(State(s): State<AppState>) -> ApiResult<Json<Vec<TopicDto>>> {
@@ -400,6 +496,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/questions/imports/{id}/commit", post(bank_commit))
         .route("/api/v1/admin/questions/{id}", get(bank_get).put(bank_update))
         .route("/api/v1/admin/questions/{id}/{action}", post(bank_retire))
+        .route("/api/v1/admin/contests", get(contests_list).post(contest_create))
+        .route("/api/v1/admin/contests/{contest_id}", get(contest_get).put(contest_update))
+        .route("/api/v1/admin/contests/{contest_id}/clone", post(contest_clone))
         .route("/api/v1/admin/contests/{contest_id}/rounds", post(create_round))
+        .route("/api/v1/admin/contests/{contest_id}/weekly-rounds", post(create_weekly))
+        .route("/api/v1/admin/rounds/{id}", put(round_update))
+        .route("/api/v1/admin/rounds/{id}/export.xlsx", get(round_export))
+        .route("/api/v1/admin/rounds/{id}/{action}", post(round_action))
+        .route("/api/v1/admin/audit", get(audit))
+        .route("/api/v1/admin/users/{id}/role", put(user_role))
+        .route("/api/v1/rounds/{round_id}/results", get(results))
         .route("/api/v1/{*rest}", axum::routing::any(not_found))
 }

@@ -1,4 +1,5 @@
 //! Server side: state, services, HTTP API, security middleware, seeding.
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod bank;

@@ -165,12 +165,14 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
     }
     // The demo contest: four weekly rounds, the first open now.
     store
-        .insert_contest(&ContestRecord {
+        .save_contest(&ContestRecord {
             id: DEMO_CONTEST,
             title: "Cuộc thi tìm hiểu Chỉ thị 24-CT/TU (thử nghiệm)".into(),
             description: "Cuộc thi trực tuyến bốn tuần về Chỉ thị số 24-CT/TU ngày 7/8/2023 của Ban Thường vụ Thành ủy Hà Nội.".into(),
-            rules: "Mỗi tuần 20 câu hỏi trắc nghiệm, 15 phút làm bài, tối đa 3 lượt; lượt có kết quả cao nhất được tính.".into(),
+            rules: "Mỗi tuần 20 câu hỏi trắc nghiệm, 15 phút làm bài, tối đa 3 lượt; lượt có kết quả cao nhất được tính. Câu hỏi dự đoán chỉ được ghi nhận ở lượt nộp bài đầu tiên của mỗi tuần.".into(),
             created_at: now,
+            audience_unit_id: None,
+            visibility: "public".into(),
         })
         .await
         .map_err(e)?;
@@ -178,7 +180,7 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
         let opens = now - HOUR + week * 7 * DAY;
         let id = if week == 0 { DEMO_ROUND } else { Uuid::new_v4() };
         store
-            .insert_round(&RoundRecord {
+            .save_round(&RoundRecord {
                 id,
                 contest_id: DEMO_CONTEST,
                 contest_title: String::new(),
@@ -192,6 +194,8 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
                 counting: CountingRule::Best,
                 prediction_prompt: Some("Theo bạn, tuần này có bao nhiêu người dự thi đạt điểm tuyệt đối?".into()),
                 created_at: now,
+                options: Default::default(),
+                published_at: None,
             })
             .await
             .map_err(e)?;

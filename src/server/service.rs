@@ -24,6 +24,9 @@ fn store_err(e: StoreError) -> AppError {
         StoreError::DeadlinePassed => AppError::new(ErrorCode::DeadlinePassed, t().err_deadline_passed),
         StoreError::QuestionNotInAttempt => AppError::not_found(t().err_question_not_in_attempt),
         StoreError::OptionNotInQuestion => AppError::validation(t().err_option_not_in_question),
+        StoreError::TooSoon(wait_ms) => {
+            AppError::new(ErrorCode::TooSoon, format!("{} {}", t().err_too_soon, crate::domain::time::format_duration(wait_ms)))
+        }
         other => internal(other),
     }
 }
@@ -155,13 +158,26 @@ fn summary(r: &RoundRecord, now: i64, mine: Option<MyRound>) -> RoundSummary {
 pub async fn list_rounds(state: &AppState, user: Option<&UserRecord>, status: Option<RoundStatus>) -> AppResult<Vec<RoundSummary>> {
     let now = state.now();
     let rounds = state.store.list_rounds().await.map_err(internal)?;
+    let contests = state.store.list_contests().await.map_err(internal)?;
+    let units = state.store.list_units().await.map_err(internal)?;
+    // public contests, and private ones whose audience includes the caller
+    let visible = |contest_id: uuid::Uuid| {
+        contests.iter().find(|c| c.id == contest_id).is_some_and(|c| {
+            c.visibility == "public"
+                || match (c.audience_unit_id, user) {
+                    (None, Some(_)) => true,
+                    (Some(root), Some(u)) => crate::domain::units::subtree(&units, root).contains(&u.unit_id),
+                    _ => false,
+                }
+        })
+    };
     let parts = match user {
         Some(u) => state.store.user_participations(u.id).await.map_err(internal)?,
         None => vec![],
     };
     Ok(rounds
         .iter()
-        .filter(|r| status.is_none_or(|s| r.rules().status(now) == s))
+        .filter(|r| status.is_none_or(|s| r.rules().status(now) == s) && visible(r.contest_id))
         .map(|r| {
             let mine = user.map(|_| {
                 let p = parts.iter().find(|p| p.round_id == r.id);
@@ -177,21 +193,35 @@ pub async fn list_rounds(state: &AppState, user: Option<&UserRecord>, status: Op
         .collect())
 }
 
-/// Draws the round's questions for one participant and shuffles their options.
-fn draw(pool: &[crate::store::PoolEntry], n: usize) -> AppResult<Vec<DrawnItem>> {
-    use rand::seq::{index::sample, SliceRandom};
-    if pool.len() < n || n == 0 {
-        return Err(AppError::new(ErrorCode::RoundNotOpen, t().err_no_questions));
-    }
+/// Draws the round's questions for one participant by its rules, and shuffles
+/// their options unless the round keeps them in order.
+pub fn draw(pool: &[crate::store::PoolEntry], round: &RoundRecord) -> AppResult<Vec<DrawnItem>> {
+    use rand::{seq::SliceRandom, Rng};
+    let cands: Vec<crate::domain::draw::Candidate> =
+        pool.iter().map(|p| crate::domain::draw::Candidate { topic: p.topic.clone(), difficulty: p.difficulty }).collect();
     let mut rng = rand::thread_rng();
-    Ok(sample(&mut rng, pool.len(), n)
+    let picked = crate::domain::draw::plan(&cands, &round.options.draw_rules, round.question_count as usize, &mut |k| rng.gen_range(0..k))
+        .map_err(|e| AppError::new(ErrorCode::RoundNotOpen, draw_error(&e)))?;
+    Ok(picked
         .into_iter()
         .map(|i| {
             let mut order: Vec<usize> = (0..pool[i].option_count as usize).collect();
-            order.shuffle(&mut rng);
+            if round.options.shuffle_options {
+                order.shuffle(&mut rng);
+            }
             DrawnItem { version_id: pool[i].version_id, option_order: order }
         })
         .collect())
+}
+
+pub fn draw_error(e: &crate::domain::draw::DrawError) -> String {
+    use crate::domain::draw::DrawError::*;
+    match e {
+        QuotasExceedCount => t().err_draw_quotas.to_string(),
+        TopicShort(topic) => format!("{} ({topic})", t().err_draw_topic_short),
+        DifficultyShort(d) => format!("{} ({})", t().err_draw_difficulty_short, crate::i18n::difficulty_label(*d)),
+        BankShort => t().err_no_questions.to_string(),
+    }
 }
 
 /// Starts an attempt (or resumes the one in progress) and returns it.
@@ -201,8 +231,15 @@ pub async fn start_attempt(state: &AppState, user: &UserRecord, round_id: Uuid) 
     if round.rules().status(now) != RoundStatus::Open {
         return Err(AppError::new(ErrorCode::RoundNotOpen, t().err_round_not_open));
     }
+    let contest = state.store.contest(round.contest_id).await.map_err(internal)?;
+    if let Some(root) = contest.and_then(|c| c.audience_unit_id) {
+        let units = state.store.list_units().await.map_err(internal)?;
+        if !crate::domain::units::subtree(&units, root).contains(&user.unit_id) {
+            return Err(AppError::new(ErrorCode::Forbidden, t().err_not_audience));
+        }
+    }
     let pool = state.question_pool().await.map_err(internal)?;
-    let items = draw(&pool, round.question_count as usize)?;
+    let items = draw(&pool, &round)?;
     let req = StartRequest { attempt_id: Uuid::new_v4(), round_id, user_id: user.id, unit_id: user.unit_id, now, items };
     let out = state.store.start_attempt(&req).await.map_err(store_err)?;
     attempt_view(state, user, out.attempt_id, Some(round)).await
@@ -358,7 +395,13 @@ pub async fn leaderboard(state: &AppState, round_id: Uuid, limit: i64) -> AppRes
     // When the prediction counts, every counted result is needed to rank correctly.
     let mut rows = state.store.round_standings(round_id, if closed { i64::MAX } else { limit }).await.map_err(internal)?;
     let (_, participants) = state.store.rank_of(round_id, i64::MAX, 0, 0).await.map_err(internal)?;
-    let actual = closed.then(|| rows.iter().filter(|r| r.score == round.question_count).count() as i64);
+    let actual = if !closed {
+        None
+    } else if round.options.prediction_kind == "attempts" {
+        Some(state.store.round_attempt_count(round_id).await.map_err(internal)?)
+    } else {
+        Some(rows.iter().filter(|r| r.score == round.question_count).count() as i64)
+    };
     let ranks = crate::domain::ranking::rank(
         &mut rows,
         |r| crate::domain::ranking::RankKey {
@@ -408,51 +451,6 @@ pub async fn finalise_overdue(state: &AppState) -> AppResult<usize> {
 pub fn require_organizer(user: &UserRecord) -> AppResult<()> {
     match Role::parse(&user.role) {
         Role::Admin | Role::Organizer => Ok(()),
-        Role::Participant => Err(AppError::forbidden()),
+        Role::Participant | Role::Viewer => Err(AppError::forbidden()),
     }
-}
-
-/// Adds a round to a contest.
-pub async fn create_round(state: &AppState, user: &UserRecord, contest_id: Uuid, input: RoundInput) -> AppResult<RoundSummary> {
-    use crate::domain::round::{RoundRuleError as E, RoundRules};
-    require_organizer(user)?;
-    let title = input.title.trim().to_string();
-    if title.is_empty() || title.chars().count() > 200 {
-        return Err(AppError::validation(t().err_round_title));
-    }
-    let rules = RoundRules {
-        opens_at: input.opens_at,
-        closes_at: input.closes_at,
-        question_count: input.question_count,
-        duration_ms: input.duration_ms,
-        max_attempts: input.max_attempts,
-        counting: input.counting,
-    };
-    rules.check().map_err(|e| {
-        AppError::validation(match e {
-            E::ClosesBeforeOpens => t().err_round_window,
-            E::QuestionCount => t().err_round_questions,
-            E::Duration => t().err_round_duration,
-            E::Attempts => t().err_round_attempts,
-        })
-    })?;
-    let contest = state.store.contest(contest_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_contest_not_found))?;
-    let rounds = state.store.list_rounds().await.map_err(internal)?;
-    let record = RoundRecord {
-        id: Uuid::new_v4(),
-        contest_id,
-        contest_title: contest.title,
-        title,
-        position: rounds.iter().filter(|r| r.contest_id == contest_id).count() as i64 + 1,
-        opens_at: input.opens_at,
-        closes_at: input.closes_at,
-        question_count: input.question_count,
-        duration_ms: input.duration_ms,
-        max_attempts: input.max_attempts,
-        counting: input.counting,
-        prediction_prompt: input.prediction_prompt.filter(|p| !p.trim().is_empty()),
-        created_at: state.now(),
-    };
-    state.store.insert_round(&record).await.map_err(internal)?;
-    Ok(summary(&record, state.now(), None))
 }

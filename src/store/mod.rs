@@ -33,6 +33,9 @@ pub enum StoreError {
     QuestionNotInAttempt,
     #[error("option not in question")]
     OptionNotInQuestion,
+    /// The round's minimum gap between attempts has not passed: wait this long.
+    #[error("too soon")]
+    TooSoon(i64),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
     #[error("migration: {0}")]
@@ -116,9 +119,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = StoreResult<()>> + Send;
     fn practice_summary(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<PracticeStat>>> + Send;
 
-    fn insert_contest(&self, contest: &ContestRecord) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Creates or updates a contest.
+    fn save_contest(&self, contest: &ContestRecord) -> impl Future<Output = StoreResult<()>> + Send;
+    fn list_contests(&self) -> impl Future<Output = StoreResult<Vec<ContestRecord>>> + Send;
     fn contest(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<ContestRecord>>> + Send;
-    fn insert_round(&self, round: &RoundRecord) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Creates or updates a round.
+    fn save_round(&self, round: &RoundRecord) -> impl Future<Output = StoreResult<()>> + Send;
     fn set_round_window(&self, round_id: Uuid, opens_at: Millis, closes_at: Millis) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_rounds(&self) -> impl Future<Output = StoreResult<Vec<RoundRecord>>> + Send;
     fn get_round(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<RoundRecord>>> + Send;
@@ -155,6 +161,19 @@ pub trait Store: Send + Sync + 'static {
     /// Counted results of a round, best first (score, time, finish).
     fn round_standings(&self, round_id: Uuid, limit: i64) -> impl Future<Output = StoreResult<Vec<StandingRecord>>> + Send;
     fn participation(&self, round_id: Uuid, user_id: Uuid) -> impl Future<Output = StoreResult<Option<ParticipationRecord>>> + Send;
+    /// Attempts started in a round, by everybody.
+    fn round_attempt_count(&self, round_id: Uuid) -> impl Future<Output = StoreResult<i64>> + Send;
+
+    /// After a round's window or duration changed: every attempt in progress gets
+    /// deadline = min(its start + duration, the round's close) again.
+    fn recut_deadlines(&self, round_id: Uuid) -> impl Future<Output = StoreResult<u64>> + Send;
+    fn append_audit(&self, entry: &AuditEntry) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The newest entries first.
+    fn list_audit(&self, limit: i64) -> impl Future<Output = StoreResult<Vec<AuditEntry>>> + Send;
+    fn set_user_role(&self, user_id: Uuid, role: &str, scope_unit_id: Option<Uuid>) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Freezes a round's results: the snapshot is written once and never changes.
+    fn publish_round(&self, round_id: Uuid, snapshot: &str, by: Uuid, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    fn published_results(&self, round_id: Uuid) -> impl Future<Output = StoreResult<Option<(Millis, String)>>> + Send;
     /// How many counted results beat this one; and how many are counted in all.
     fn rank_of(
         &self,
@@ -230,9 +249,10 @@ delegate! {
     fn take_staged_import(&self, id: Uuid, user_id: Uuid) -> StoreResult<Option<(String, String)>>;
     fn record_practice(&self, user_id: Uuid, version_id: Uuid, topic: &str, correct: bool, now: Millis) -> StoreResult<()>;
     fn practice_summary(&self, user_id: Uuid) -> StoreResult<Vec<PracticeStat>>;
-    fn insert_contest(&self, contest: &ContestRecord) -> StoreResult<()>;
+    fn save_contest(&self, contest: &ContestRecord) -> StoreResult<()>;
+    fn list_contests(&self) -> StoreResult<Vec<ContestRecord>>;
     fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>>;
-    fn insert_round(&self, round: &RoundRecord) -> StoreResult<()>;
+    fn save_round(&self, round: &RoundRecord) -> StoreResult<()>;
     fn set_round_window(&self, round_id: Uuid, opens_at: Millis, closes_at: Millis) -> StoreResult<()>;
     fn list_rounds(&self) -> StoreResult<Vec<RoundRecord>>;
     fn get_round(&self, id: Uuid) -> StoreResult<Option<RoundRecord>>;
@@ -247,5 +267,12 @@ delegate! {
     fn user_participations(&self, user_id: Uuid) -> StoreResult<Vec<ParticipationRecord>>;
     fn round_standings(&self, round_id: Uuid, limit: i64) -> StoreResult<Vec<StandingRecord>>;
     fn participation(&self, round_id: Uuid, user_id: Uuid) -> StoreResult<Option<ParticipationRecord>>;
+    fn round_attempt_count(&self, round_id: Uuid) -> StoreResult<i64>;
+    fn recut_deadlines(&self, round_id: Uuid) -> StoreResult<u64>;
+    fn append_audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    fn list_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    fn set_user_role(&self, user_id: Uuid, role: &str, scope_unit_id: Option<Uuid>) -> StoreResult<()>;
+    fn publish_round(&self, round_id: Uuid, snapshot: &str, by: Uuid, now: Millis) -> StoreResult<()>;
+    fn published_results(&self, round_id: Uuid) -> StoreResult<Option<(Millis, String)>>;
     fn rank_of(&self, round_id: Uuid, score: i64, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)>;
 }

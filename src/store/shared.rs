@@ -46,6 +46,11 @@ pub(crate) struct RoundRow {
     pub counting: String,
     pub prediction_prompt: Option<String>,
     pub created_at: i64,
+    pub min_gap_ms: i64,
+    pub shuffle_options: bool,
+    pub prediction_kind: String,
+    pub draw_rules: String,
+    pub published_at: Option<i64>,
 }
 
 impl From<RoundRow> for RoundRecord {
@@ -64,6 +69,13 @@ impl From<RoundRow> for RoundRecord {
             counting: CountingRule::parse(&r.counting).unwrap_or_default(),
             prediction_prompt: r.prediction_prompt,
             created_at: r.created_at,
+            options: RoundOptions {
+                min_gap_ms: r.min_gap_ms,
+                shuffle_options: r.shuffle_options,
+                prediction_kind: r.prediction_kind,
+                draw_rules: serde_json::from_str(&r.draw_rules).unwrap_or_default(),
+            },
+            published_at: r.published_at,
         }
     }
 }
@@ -206,11 +218,14 @@ pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-pub(crate) const USER_SELECT: &str = "SELECT u.id, u.full_name, u.phone, u.unit_id, un.name AS unit_name, u.password_hash, u.role \
+pub(crate) const USER_SELECT: &str =
+    "SELECT u.id, u.full_name, u.phone, u.unit_id, un.name AS unit_name, u.password_hash, u.role, u.scope_unit_id \
      FROM users u JOIN units un ON un.id = u.unit_id";
 pub(crate) const ROUND_SELECT: &str = "SELECT r.id, r.contest_id, c.title AS contest_title, r.title, r.position, r.opens_at, r.closes_at, \
-     r.question_count, r.duration_ms, r.max_attempts, r.counting, r.prediction_prompt, r.created_at \
+     r.question_count, r.duration_ms, r.max_attempts, r.counting, r.prediction_prompt, r.created_at, \
+     r.min_gap_ms, r.shuffle_options, r.prediction_kind, r.draw_rules, r.published_at \
      FROM rounds r JOIN contests c ON c.id = r.contest_id";
+pub(crate) const CONTEST_SELECT: &str = "SELECT id, title, description, rules, created_at, audience_unit_id, visibility FROM contests";
 pub(crate) const ATTEMPT_COLUMNS: &str =
     "id, round_id, user_id, seq, status, started_at, deadline_at, finished_at, score, max_score, time_used_ms, prediction";
 pub(crate) const PARTICIPATION_COLUMNS: &str = "round_id, user_id, attempts_started, active_attempt_id, best_attempt_id, \
@@ -500,38 +515,52 @@ macro_rules! store_impl {
 
             async fn question_pool(&self) -> StoreResult<Vec<PoolEntry>> {
                 Ok(sqlx::query_as(
-                    "SELECT v.id AS version_id, q.topic, CAST(COUNT(o.id) AS BIGINT) AS option_count \
+                    "SELECT v.id AS version_id, q.topic, v.difficulty, CAST(COUNT(o.id) AS BIGINT) AS option_count \
                      FROM questions q JOIN question_versions v ON v.id = q.current_version_id \
                      JOIN question_options o ON o.version_id = v.id \
-                     WHERE q.status = 'active' GROUP BY v.id, q.topic ORDER BY v.id",
+                     WHERE q.status = 'active' GROUP BY v.id, q.topic, v.difficulty ORDER BY v.id",
                 )
                 .fetch_all(self.reader())
                 .await?)
             }
 
-            async fn insert_contest(&self, c: &ContestRecord) -> StoreResult<()> {
-                sqlx::query("INSERT INTO contests (id, title, description, rules, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(c.id)
-                    .bind(&c.title)
-                    .bind(&c.description)
-                    .bind(&c.rules)
-                    .bind(c.created_at)
-                    .execute(self.writer())
-                    .await?;
+            async fn save_contest(&self, c: &ContestRecord) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO contests (id, title, description, rules, created_at, audience_unit_id, visibility) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, rules = excluded.rules, \
+                       audience_unit_id = excluded.audience_unit_id, visibility = excluded.visibility",
+                )
+                .bind(c.id)
+                .bind(&c.title)
+                .bind(&c.description)
+                .bind(&c.rules)
+                .bind(c.created_at)
+                .bind(c.audience_unit_id)
+                .bind(&c.visibility)
+                .execute(self.writer())
+                .await?;
                 Ok(())
             }
 
             async fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>> {
-                Ok(sqlx::query_as("SELECT id, title, description, rules, created_at FROM contests WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(self.reader())
-                    .await?)
+                Ok(sqlx::query_as(&format!("{CONTEST_SELECT} WHERE id = $1")).bind(id).fetch_optional(self.reader()).await?)
             }
 
-            async fn insert_round(&self, r: &RoundRecord) -> StoreResult<()> {
+            async fn list_contests(&self) -> StoreResult<Vec<ContestRecord>> {
+                Ok(sqlx::query_as(&format!("{CONTEST_SELECT} ORDER BY created_at DESC")).fetch_all(self.reader()).await?)
+            }
+
+            async fn save_round(&self, r: &RoundRecord) -> StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO rounds (id, contest_id, title, position, opens_at, closes_at, question_count, duration_ms, \
-                       max_attempts, counting, prediction_prompt, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                       max_attempts, counting, prediction_prompt, created_at, min_gap_ms, shuffle_options, prediction_kind, draw_rules, published_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+                     ON CONFLICT (id) DO UPDATE SET title = excluded.title, position = excluded.position, opens_at = excluded.opens_at, \
+                       closes_at = excluded.closes_at, question_count = excluded.question_count, duration_ms = excluded.duration_ms, \
+                       max_attempts = excluded.max_attempts, counting = excluded.counting, prediction_prompt = excluded.prediction_prompt, \
+                       min_gap_ms = excluded.min_gap_ms, shuffle_options = excluded.shuffle_options, \
+                       prediction_kind = excluded.prediction_kind, draw_rules = excluded.draw_rules, published_at = excluded.published_at",
                 )
                 .bind(r.id)
                 .bind(r.contest_id)
@@ -545,6 +574,11 @@ macro_rules! store_impl {
                 .bind(r.counting.as_str())
                 .bind(&r.prediction_prompt)
                 .bind(r.created_at)
+                .bind(r.options.min_gap_ms)
+                .bind(r.options.shuffle_options)
+                .bind(&r.options.prediction_kind)
+                .bind(serde_json::to_string(&r.options.draw_rules).unwrap_or_else(|_| "{}".into()))
+                .bind(r.published_at)
                 .execute(self.writer())
                 .await?;
                 Ok(())
@@ -574,8 +608,8 @@ macro_rules! store_impl {
 
             async fn start_attempt(&self, req: &StartRequest) -> StoreResult<StartOutcome> {
                 let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
-                let (max_attempts, duration_ms, closes_at): (i64, i64, i64) =
-                    sqlx::query_as("SELECT max_attempts, duration_ms, closes_at FROM rounds WHERE id = $1")
+                let (max_attempts, duration_ms, closes_at, min_gap_ms): (i64, i64, i64, i64) =
+                    sqlx::query_as("SELECT max_attempts, duration_ms, closes_at, min_gap_ms FROM rounds WHERE id = $1")
                         .bind(req.round_id)
                         .fetch_optional(&mut *tx)
                         .await?
@@ -599,6 +633,18 @@ macro_rules! store_impl {
                 if p.attempts_started >= max_attempts {
                     tx.commit().await?;
                     return Err(StoreError::AttemptsExhausted);
+                }
+                if min_gap_ms > 0 {
+                    let last: Option<i64> =
+                        sqlx::query_scalar("SELECT CAST(MAX(finished_at) AS BIGINT) FROM attempts WHERE round_id = $1 AND user_id = $2")
+                            .bind(req.round_id)
+                            .bind(req.user_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    if let Some(last) = last.filter(|l| req.now < l + min_gap_ms) {
+                        tx.commit().await?;
+                        return Err(StoreError::TooSoon(last + min_gap_ms - req.now));
+                    }
                 }
                 let deadline = crate::domain::attempt::deadline(req.now, duration_ms, closes_at);
                 let sql = format!("INSERT INTO attempts ({ATTEMPT_COLUMNS}) VALUES ($1, $2, $3, $4, 'in_progress', $5, $6, NULL, NULL, $7, NULL, NULL)");
@@ -924,6 +970,86 @@ macro_rules! store_impl {
                 .bind(user_id)
                 .fetch_all(self.reader())
                 .await?)
+            }
+
+            async fn recut_deadlines(&self, round_id: Uuid) -> StoreResult<u64> {
+                Ok(sqlx::query(
+                    "UPDATE attempts SET deadline_at = \
+                       (SELECT CASE WHEN attempts.started_at + r.duration_ms < r.closes_at THEN attempts.started_at + r.duration_ms ELSE r.closes_at END \
+                        FROM rounds r WHERE r.id = attempts.round_id) \
+                     WHERE round_id = $1 AND status = 'in_progress'",
+                )
+                .bind(round_id)
+                .execute(self.writer())
+                .await?
+                .rows_affected())
+            }
+
+            async fn append_audit(&self, e: &AuditEntry) -> StoreResult<()> {
+                sqlx::query("INSERT INTO audit_log (id, at, actor_id, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(e.id)
+                    .bind(e.at)
+                    .bind(e.actor_id)
+                    .bind(&e.action)
+                    .bind(&e.entity)
+                    .bind(&e.entity_id)
+                    .bind(&e.before)
+                    .bind(&e.after)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn list_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+                Ok(sqlx::query_as("SELECT id, at, actor_id, action, entity, entity_id, before, after FROM audit_log ORDER BY at DESC, id LIMIT $1")
+                    .bind(limit)
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn set_user_role(&self, user_id: Uuid, role: &str, scope_unit_id: Option<Uuid>) -> StoreResult<()> {
+                let n = sqlx::query("UPDATE users SET role = $2, scope_unit_id = $3 WHERE id = $1")
+                    .bind(user_id)
+                    .bind(role)
+                    .bind(scope_unit_id)
+                    .execute(self.writer())
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn publish_round(&self, round_id: Uuid, snapshot: &str, by: Uuid, now: Millis) -> StoreResult<()> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let r = sqlx::query("INSERT INTO published_results (round_id, published_at, published_by, snapshot) VALUES ($1, $2, $3, $4)")
+                    .bind(round_id)
+                    .bind(now)
+                    .bind(by)
+                    .bind(snapshot)
+                    .execute(&mut *tx)
+                    .await;
+                if let Err(e) = r {
+                    return Err(if is_unique_violation(&e) { StoreError::Conflict("published") } else { e.into() });
+                }
+                sqlx::query("UPDATE rounds SET published_at = $2 WHERE id = $1").bind(round_id).bind(now).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn published_results(&self, round_id: Uuid) -> StoreResult<Option<(Millis, String)>> {
+                Ok(sqlx::query_as("SELECT published_at, snapshot FROM published_results WHERE round_id = $1")
+                    .bind(round_id)
+                    .fetch_optional(self.reader())
+                    .await?)
+            }
+
+            async fn round_attempt_count(&self, round_id: Uuid) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT CAST(COALESCE(SUM(attempts_started), 0) AS BIGINT) FROM participations WHERE round_id = $1")
+                    .bind(round_id)
+                    .fetch_one(self.reader())
+                    .await?)
             }
 
             async fn rank_of(&self, round_id: Uuid, score: i64, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)> {

@@ -16,6 +16,7 @@ pub struct NewUser {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
+    pub scope_unit_id: Option<Uuid>,
     pub id: Uuid,
     pub full_name: String,
     pub phone: String,
@@ -37,6 +38,7 @@ pub struct Topic {
 pub struct PoolEntry {
     pub version_id: Uuid,
     pub topic: String,
+    pub difficulty: i64,
     pub option_count: i64,
 }
 
@@ -47,6 +49,10 @@ pub struct ContestRecord {
     pub description: String,
     pub rules: String,
     pub created_at: Millis,
+    /// The unit subtree the contest is for (None: the whole city).
+    pub audience_unit_id: Option<Uuid>,
+    /// "public" (listed, results public) or "private" (its audience only).
+    pub visibility: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +71,26 @@ pub struct RoundRecord {
     pub counting: CountingRule,
     pub prediction_prompt: Option<String>,
     pub created_at: Millis,
+    pub options: RoundOptions,
+    /// When the results were published (frozen).
+    pub published_at: Option<Millis>,
+}
+
+/// A round's finer rules; the defaults suit a weekly online round.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RoundOptions {
+    /// Minimum time between the end of one attempt and the start of the next.
+    pub min_gap_ms: Millis,
+    pub shuffle_options: bool,
+    /// What the prediction question asks for: "perfect_scores" or "attempts".
+    pub prediction_kind: String,
+    pub draw_rules: crate::domain::draw::DrawRules,
+}
+
+impl Default for RoundOptions {
+    fn default() -> Self {
+        Self { min_gap_ms: 0, shuffle_options: true, prediction_kind: "perfect_scores".into(), draw_rules: Default::default() }
+    }
 }
 
 impl RoundRecord {
@@ -213,4 +239,17 @@ pub struct PracticeStat {
     pub topic: String,
     pub answered: i64,
     pub correct: i64,
+}
+
+/// One organizer action: who, when, what, before → after (JSON).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub at: Millis,
+    pub actor_id: Option<Uuid>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }

@@ -1,0 +1,34 @@
+-- Organizer roles scoped to a unit subtree, contest audiences, round rules,
+-- the audit log and frozen (published) results.
+
+ALTER TABLE users ADD COLUMN scope_unit_id UUID REFERENCES units(id);
+
+ALTER TABLE contests ADD COLUMN audience_unit_id UUID REFERENCES units(id);
+ALTER TABLE contests ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public';
+
+ALTER TABLE rounds ADD COLUMN min_gap_ms BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE rounds ADD COLUMN shuffle_options BOOLEAN NOT NULL DEFAULT TRUE;
+ALTER TABLE rounds ADD COLUMN prediction_kind TEXT NOT NULL DEFAULT 'perfect_scores';
+-- JSON: {"topics": {"slug": n, …}, "difficulty": {"1": n, "2": n, "3": n}}; empty = any active question
+ALTER TABLE rounds ADD COLUMN draw_rules TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE rounds ADD COLUMN published_at BIGINT;
+
+CREATE TABLE audit_log (
+    id          UUID PRIMARY KEY,
+    at          BIGINT NOT NULL,
+    actor_id    UUID REFERENCES users(id),
+    action      TEXT NOT NULL,
+    entity      TEXT NOT NULL,
+    entity_id   TEXT NOT NULL,
+    before      TEXT,
+    after       TEXT
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+
+-- A round's results as published: a snapshot later edits cannot change.
+CREATE TABLE published_results (
+    round_id      UUID PRIMARY KEY REFERENCES rounds(id),
+    published_at  BIGINT NOT NULL,
+    published_by  UUID REFERENCES users(id),
+    snapshot      TEXT NOT NULL
+);
