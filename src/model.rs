@@ -422,3 +422,15 @@ pub struct RoleInput {
     pub role: Role,
     pub scope_unit_id: Option<Uuid>,
 }
+
+/// An audit entry as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub at: Millis,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}

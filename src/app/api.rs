@@ -260,3 +260,74 @@ pub async fn bank_commit_import(import_id: Uuid) -> Result<ImportDone, AppError>
     let user = ctx::require_user(&state).await?;
     crate::server::bank::commit_import(&state, &user, import_id).await
 }
+
+#[server]
+pub async fn admin_contests() -> Result<Vec<ContestDto>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::admin::list_contests(&state, &user).await
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_contest(id: Uuid) -> Result<ContestDto, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::admin::get_contest(&state, &user, id).await
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_save_contest(id: Option<Uuid>, input: ContestInput) -> Result<ContestDto, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::admin::save_contest(&state, &user, id, input).await
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_weekly(contest_id: Uuid, input: WeeklyInput) -> Result<Vec<AdminRound>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::admin::create_weekly(&state, &user, contest_id, input).await
+}
+
+/// "close", "publish" or "clone" a round.
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_round_action(id: Uuid, action: String) -> Result<(), AppError> {
+    use crate::server::admin;
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    match action.as_str() {
+        "close" => admin::close_round(&state, &user, id).await.map(|_| ()),
+        "publish" => admin::publish_round(&state, &user, id).await.map(|_| ()),
+        "clone" => admin::clone_round(&state, &user, id).await.map(|_| ()),
+        _ => Err(AppError::bad_request(crate::i18n::t().err_bad_request)),
+    }
+}
+
+#[server]
+pub async fn admin_audit() -> Result<Vec<crate::model::AuditView>, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    let entries = crate::server::admin::audit_log(&state, &user, 500).await?;
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let actor = match e.actor_id {
+            Some(id) => state.store_user_name(id).await,
+            None => String::new(),
+        };
+        out.push(crate::model::AuditView {
+            at: e.at,
+            actor,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            before: e.before,
+            after: e.after,
+        });
+    }
+    Ok(out)
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn get_results(round_id: Uuid) -> Result<PublishedResults, AppError> {
+    crate::server::admin::published(&ctx::state()?, round_id).await
+}

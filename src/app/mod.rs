@@ -3,6 +3,7 @@ pub mod api;
 mod attempt;
 mod auth;
 mod bank;
+mod console;
 mod home;
 mod leaderboard;
 mod practice;
@@ -81,6 +82,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-tri/cau-hoi") view=bank::BankListPage />
                     <Route path=path!("/quan-tri/cau-hoi/moi") view=bank::BankEditPage />
                     <Route path=path!("/quan-tri/cau-hoi/:id") view=bank::BankEditPage />
+                    <Route path=path!("/quan-tri/cuoc-thi") view=console::ContestsPage />
+                    <Route path=path!("/quan-tri/cuoc-thi/:id") view=console::ContestPage />
+                    <Route path=path!("/quan-tri/nhat-ky") view=console::AuditPage />
+                    <Route path=path!("/ket-qua/:id") view=console::ResultsPage />
                 </Routes>
             </main>
             <footer class="footer">
@@ -107,7 +112,11 @@ fn Header() -> impl IntoView {
                     {move || match user() {
                         Some(me) => view! {
                             {matches!(me.role, crate::model::Role::Admin | crate::model::Role::Organizer)
-                                .then(|| view! { <A href="/quan-tri/cau-hoi" attr:class="navlink">{t().nav_bank}</A> })}
+                                .then(|| view! {
+                                    <A href="/quan-tri/cuoc-thi" attr:class="navlink">{t().nav_contests}</A>
+                                    <A href="/quan-tri/cau-hoi" attr:class="navlink">{t().nav_bank}</A>
+                                })}
+                            {(me.role == crate::model::Role::Admin).then(|| view! { <A href="/quan-tri/nhat-ky" attr:class="navlink">{t().nav_audit}</A> })}
                             <span class="who">{t().logged_in_as}", " <strong>{me.full_name}</strong></span>
                             <ActionForm action=session.logout attr:class="inline">
                                 <button type="submit" class="btn btn-quiet">{t().nav_logout}</button>

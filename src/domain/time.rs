@@ -42,6 +42,27 @@ pub fn hanoi_ms(y: i64, mo: u32, d: u32, h: u32, mi: u32) -> Millis {
     days_from_civil(y, mo, d) * DAY + h as i64 * HOUR + mi as i64 * MINUTE - HANOI_OFFSET
 }
 
+/// Parses an HTML `datetime-local` value ("2026-11-24T08:00") as Hanoi time.
+pub fn parse_hanoi_local(s: &str) -> Option<Millis> {
+    let (date, time) = s.trim().split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, mo, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (h, mi) = (t.next()??, t.next()??);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&day) || !(0..24).contains(&h) || !(0..60).contains(&mi) {
+        return None;
+    }
+    Some(hanoi_ms(y, mo as u32, day as u32, h as u32, mi as u32))
+}
+
+/// The `datetime-local` value of a time, in Hanoi time.
+pub fn to_hanoi_local(ms: Millis) -> String {
+    let local = ms + HANOI_OFFSET;
+    let (y, m, d) = civil_from_days(local.div_euclid(DAY));
+    let rem = local.rem_euclid(DAY);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}", rem / HOUR, (rem % HOUR) / MINUTE)
+}
+
 /// "HH:MM dd/mm/yyyy" in Hanoi time, the way Vietnamese notices write it.
 pub fn format_hanoi(ms: Millis) -> String {
     let local = ms + HANOI_OFFSET;
@@ -88,6 +109,15 @@ mod tests {
         assert_eq!(ms, 1_691_370_000_000);
         assert_eq!(format_hanoi(ms), "08:00 07/08/2023");
         assert_eq!(format_hanoi(hanoi_ms(2024, 2, 29, 23, 59)), "23:59 29/02/2024");
+    }
+
+    #[test]
+    fn local_inputs() {
+        let ms = parse_hanoi_local("2023-08-07T08:00").unwrap();
+        assert_eq!(ms, hanoi_ms(2023, 8, 7, 8, 0));
+        assert_eq!(to_hanoi_local(ms), "2023-08-07T08:00");
+        assert_eq!(parse_hanoi_local("2023-13-07T08:00"), None);
+        assert_eq!(parse_hanoi_local("hôm nay"), None);
     }
 
     #[test]

@@ -63,6 +63,12 @@ impl AppState {
         self.clock.now()
     }
 
+    /// A user's name for display (empty when unknown).
+    pub async fn store_user_name(&self, id: uuid::Uuid) -> String {
+        use crate::store::Store;
+        self.store.user_by_id(id).await.ok().flatten().map(|u| u.full_name).unwrap_or_default()
+    }
+
     /// Forgets the cached pool (after the bank changes).
     pub async fn invalidate_question_pool(&self) {
         *self.pool.write().await = None;
