@@ -184,6 +184,8 @@ pub struct LeaderboardEntry {
     pub max_score: i64,
     pub time_used_ms: Millis,
     pub submitted_at: Millis,
+    #[serde(default)]
+    pub prize: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -346,6 +348,30 @@ pub struct StudyBlock {
     pub source: String,
 }
 
+/// Prizes of a contest: per round and for the whole contest, individual tiers in
+/// rank order; and collective prizes for units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Prizes {
+    #[serde(default)]
+    pub individual: Vec<PrizeTier>,
+    #[serde(default)]
+    pub collective: Option<CollectivePrize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrizeTier {
+    pub label: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectivePrize {
+    pub label: String,
+    pub count: usize,
+    /// "participation_rate" (participants ÷ headcount) or "attempts".
+    pub by: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestInput {
     pub title: String,
@@ -359,6 +385,8 @@ pub struct ContestInput {
     /// "public" or "private".
     #[serde(default = "public")]
     pub visibility: String,
+    #[serde(default)]
+    pub prizes: Prizes,
 }
 
 fn public() -> String {
@@ -373,6 +401,7 @@ pub struct ContestDto {
     pub rules: String,
     pub audience_unit_id: Option<Uuid>,
     pub visibility: String,
+    pub prizes: Prizes,
     pub rounds: Vec<AdminRound>,
 }
 
@@ -433,4 +462,41 @@ pub struct AuditView {
     pub entity_id: String,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// A unit's participation in a round or a contest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitStat {
+    pub rank: i64,
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub headcount: i64,
+    pub participants: i64,
+    pub attempts: i64,
+    /// participants ÷ headcount (0 when the headcount is unknown)
+    pub participation_rate: f64,
+    pub average_score: f64,
+    pub perfect_scores: i64,
+    pub prize: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContestEntry {
+    pub rank: i64,
+    pub full_name: String,
+    pub phone_masked: String,
+    pub unit_name: String,
+    pub score: i64,
+    pub rounds: i64,
+    pub time_used_ms: Millis,
+    pub prize: Option<String>,
+}
+
+/// The whole contest's ranking (sum of each round's counted score) and its units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContestRanking {
+    pub contest_id: Uuid,
+    pub title: String,
+    pub entries: Vec<ContestEntry>,
+    pub units: Vec<UnitStat>,
 }

@@ -269,4 +269,100 @@ async fn gap_between_attempts(backend: Backend) {
     assert_eq!(p.post(format!("{b}/api/v1/rounds/{rid}/attempts")).send().await.unwrap().status(), StatusCode::CREATED);
 }
 
-both_backends!(scope_is_enforced, lifecycle_publish_and_audit, gap_between_attempts);
+/// Takes a round answering `correct` questions right, and submits.
+async fn take(app: &TestApp, c: &reqwest::Client, round: &str, correct: usize) {
+    let b = &app.base;
+    let v: Value = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap().json().await.unwrap();
+    let id = v["id"].as_str().unwrap();
+    for (k, item) in v["items"].as_array().unwrap().iter().enumerate() {
+        let q: uuid::Uuid = item["question_id"].as_str().unwrap().parse().unwrap();
+        let opts = app.state.store.question_version(q).await.unwrap().unwrap().options;
+        let pick = opts.iter().find(|o| o.2 == (k < correct)).unwrap().0;
+        let r = c.put(format!("{b}/api/v1/attempts/{id}/answers/{q}")).json(&json!({"option_id": pick})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    assert_eq!(c.post(format!("{b}/api/v1/attempts/{id}/submit")).send().await.unwrap().status(), StatusCode::OK);
+}
+
+async fn contest_ranking_prizes_and_units(backend: Backend) {
+    let Some(app) = spawn_app(backend, Config::default()).await else { return };
+    let b = &app.base;
+    let admin = login(&app, "0900000000", &app.admin_password).await;
+    let prizes = json!({"individual": [{"label": "Giải Nhất", "count": 1}, {"label": "Giải Nhì", "count": 1}],
+                        "collective": {"label": "Giải tập thể", "count": 1, "by": "participation_rate"}});
+    let contest: Value = admin
+        .post(format!("{b}/api/v1/admin/contests"))
+        .json(&json!({"title": "Thi toàn thành phố", "prizes": prizes}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let cid = contest["id"].as_str().unwrap();
+    let now = app.state.now();
+    let r1: Value = admin
+        .post(format!("{b}/api/v1/admin/contests/{cid}/rounds"))
+        .json(&round_body("Tuần 1", now - 1_000, now + 3_600_000))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r2: Value = admin
+        .post(format!("{b}/api/v1/admin/contests/{cid}/rounds"))
+        .json(&round_body("Tuần 2", now - 1_000, now + 3_600_000))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (r1, r2) = (r1["id"].as_str().unwrap().to_string(), r2["id"].as_str().unwrap().to_string());
+    let (tl, bu) = (unit_id(&app, "Xã Trầm Lộng").await, unit_id(&app, "Phường Bưởi").await);
+    let a = person(&app, &admin, "0911000031", &tl, None).await;
+    let bb = person(&app, &admin, "0911000032", &bu, None).await;
+    let c = person(&app, &admin, "0911000033", &bu, None).await;
+    take(&app, &a, &r1, 5).await;
+    take(&app, &a, &r2, 5).await;
+    take(&app, &bb, &r1, 5).await;
+    take(&app, &c, &r1, 0).await;
+    // live: no prizes before the results are final
+    let live: Value = client().get(format!("{b}/api/v1/contests/{cid}/ranking")).send().await.unwrap().json().await.unwrap();
+    assert!(live["entries"].as_array().unwrap().iter().all(|e| e["prize"].is_null()));
+    for r in [&r1, &r2] {
+        assert_eq!(admin.post(format!("{b}/api/v1/admin/rounds/{r}/close")).send().await.unwrap().status(), StatusCode::OK);
+    }
+    app.clock.advance(1_000);
+    let ranking: Value = client().get(format!("{b}/api/v1/contests/{cid}/ranking")).send().await.unwrap().json().await.unwrap();
+    let entries: Vec<(i64, i64, Option<&str>, &str)> = ranking["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["rank"].as_i64().unwrap(), e["score"].as_i64().unwrap(), e["prize"].as_str(), e["phone_masked"].as_str().unwrap()))
+        .collect();
+    assert_eq!(entries, vec![(1, 10, Some("Giải Nhất"), "091****031"), (2, 5, Some("Giải Nhì"), "091****032"), (3, 0, None, "091****033")]);
+    let units: Vec<(&str, i64, i64, Option<&str>)> = ranking["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (u["unit_name"].as_str().unwrap(), u["participants"].as_i64().unwrap(), u["attempts"].as_i64().unwrap(), u["prize"].as_str())
+        })
+        .collect();
+    // Phường Bưởi: 2 of 90 (2.2 %) beats Xã Trầm Lộng: 1 of 85 (1.2 %)
+    assert_eq!(units, vec![("Phường Bưởi", 2, 2, Some("Giải tập thể")), ("Xã Trầm Lộng", 1, 2, None)]);
+    // the round's own board carries its prizes once closed
+    let board: Value = client().get(format!("{b}/api/v1/rounds/{r1}/leaderboard")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(board["entries"][0]["prize"], "Giải Nhất");
+    let round_units: Vec<Value> = client().get(format!("{b}/api/v1/rounds/{r1}/units")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(round_units.len(), 2);
+    let x = admin.get(format!("{b}/api/v1/admin/contests/{cid}/export.xlsx")).send().await.unwrap();
+    assert_eq!(x.status(), StatusCode::OK);
+    assert!(x.bytes().await.unwrap().starts_with(b"PK"));
+    let csv = admin.get(format!("{b}/api/v1/admin/audit.csv")).send().await.unwrap().text().await.unwrap();
+    assert!(csv.contains("contest.export") && csv.contains("round.close_early"), "{csv}");
+}
+
+both_backends!(scope_is_enforced, lifecycle_publish_and_audit, gap_between_attempts, contest_ranking_prizes_and_units);

@@ -127,6 +127,7 @@ async fn contract(backend: Backend) {
         created_at: T0,
         audience_unit_id: Some(commune.id),
         visibility: "private".into(),
+        prizes: Default::default(),
     };
     s.save_contest(&contest).await.unwrap();
     assert_eq!(s.contest(contest.id).await.unwrap().unwrap(), contest);
@@ -282,6 +283,7 @@ async fn concurrent_starts(backend: Backend) {
         created_at: T0,
         audience_unit_id: None,
         visibility: "public".into(),
+        prizes: Default::default(),
     };
     s.save_contest(&contest).await.unwrap();
     let r = round(contest.id, 3, CountingRule::Best);

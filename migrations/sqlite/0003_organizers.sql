@@ -5,6 +5,8 @@ ALTER TABLE users ADD COLUMN scope_unit_id BLOB REFERENCES units(id);
 
 ALTER TABLE contests ADD COLUMN audience_unit_id BLOB REFERENCES units(id);
 ALTER TABLE contests ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public';
+-- JSON: {"individual": [{"label", "count"}…], "collective": {"label", "count", "by"}}
+ALTER TABLE contests ADD COLUMN prizes TEXT NOT NULL DEFAULT '{}';
 
 ALTER TABLE rounds ADD COLUMN min_gap_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE rounds ADD COLUMN shuffle_options INTEGER NOT NULL DEFAULT 1;

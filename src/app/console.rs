@@ -64,6 +64,7 @@ fn NewContest(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
             rules: rules.get_untracked(),
             audience_unit_id: Uuid::parse_str(&audience.get_untracked()).ok(),
             visibility: visibility.get_untracked(),
+            prizes: Default::default(),
         };
         async move {
             let r = api::admin_save_contest(None, input).await;
@@ -179,6 +180,9 @@ fn Contest(contest: ContestDto, refresh: RwSignal<u32>) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <p class="actions">
+            <a class="btn" href=format!("/api/v1/admin/contests/{id}/export.xlsx") download="">{t().contest_export}</a>
+        </p>
         <Weekly contest_id=id refresh />
     }
 }
@@ -294,6 +298,7 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <Title text=format!("{} — {}", t().audit_title, t().app_name) />
         <h1>{t().audit_title}</h1>
+        <p class="actions"><a class="btn" href="/api/v1/admin/audit.csv" download="">{t().audit_export}</a></p>
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -290,6 +290,34 @@ async fn round_export(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiP
     Ok(file_response((name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes)))
 }
 
+async fn contest_export(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    let (name, bytes) = super::admin::export_contest(&s, &user, id).await?;
+    Ok(file_response((name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes)))
+}
+
+async fn audit_csv(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(file_response(("nhat-ky.csv".into(), "text/csv; charset=utf-8", super::admin::audit_csv(&s, &user).await?)))
+}
+
+/// A public contest's ranking (phone numbers masked); private contests are not public.
+async fn contest_ranking(
+    State(s): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<BoardQuery>,
+) -> ApiResult<Json<ContestRanking>> {
+    match crate::store::Store::contest(&s.store, id).await.map_err(service::internal)? {
+        Some(c) if c.visibility == "public" => {}
+        _ => return Err(AppError::not_found(t().err_contest_not_found).into()),
+    }
+    Ok(Json(super::ranking::contest_ranking(&s, id, q.limit.unwrap_or(100).clamp(1, 1_000) as usize).await?))
+}
+
+async fn round_units(State(s): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Vec<UnitStat>>> {
+    Ok(Json(super::ranking::round_units(&s, id).await?))
+}
+
 async fn results(State(s): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<PublishedResults>> {
     Ok(Json(super::admin::published(&s, id).await?))
 }
@@ -505,6 +533,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/rounds/{id}/export.xlsx", get(round_export))
         .route("/api/v1/admin/rounds/{id}/{action}", post(round_action))
         .route("/api/v1/admin/audit", get(audit))
+        .route("/api/v1/admin/audit.csv", get(audit_csv))
+        .route("/api/v1/admin/contests/{contest_id}/export.xlsx", get(contest_export))
+        .route("/api/v1/contests/{contest_id}/ranking", get(contest_ranking))
+        .route("/api/v1/rounds/{round_id}/units", get(round_units))
         .route("/api/v1/admin/users/{id}/role", put(user_role))
         .route("/api/v1/rounds/{round_id}/results", get(results))
         .route("/api/v1/{*rest}", axum::routing::any(not_found))

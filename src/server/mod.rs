@@ -7,6 +7,7 @@ pub mod bank_io;
 pub mod clock;
 pub mod csrf;
 pub mod practice;
+pub mod ranking;
 pub mod router;
 pub mod seed;
 pub mod service;

@@ -173,6 +173,13 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
             created_at: now,
             audience_unit_id: None,
             visibility: "public".into(),
+            prizes: crate::model::Prizes {
+                individual: [("Giải Nhất", 1), ("Giải Nhì", 2), ("Giải Ba", 3), ("Giải Khuyến khích", 5)]
+                    .into_iter()
+                    .map(|(l, c)| crate::model::PrizeTier { label: l.into(), count: c })
+                    .collect(),
+                collective: Some(crate::model::CollectivePrize { label: "Giải tập thể".into(), count: 3, by: "participation_rate".into() }),
+            },
         })
         .await
         .map_err(e)?;

@@ -412,6 +412,16 @@ pub async fn leaderboard(state: &AppState, round_id: Uuid, limit: i64) -> AppRes
         },
         actual,
     );
+    // prizes go to final results only
+    let prizes = if status == RoundStatus::Closed {
+        let tiers: Vec<(String, usize)> = match state.store.contest(round.contest_id).await.map_err(internal)? {
+            Some(c) => c.prizes.individual.into_iter().map(|p| (p.label, p.count)).collect(),
+            None => vec![],
+        };
+        crate::domain::ranking::award(&ranks, &tiers)
+    } else {
+        vec![None; ranks.len()]
+    };
     Ok(Leaderboard {
         round_id,
         round_title: round.title.clone(),
@@ -420,8 +430,9 @@ pub async fn leaderboard(state: &AppState, round_id: Uuid, limit: i64) -> AppRes
         entries: rows
             .into_iter()
             .zip(ranks)
+            .zip(prizes)
             .take(limit as usize)
-            .map(|(r, rank)| LeaderboardEntry {
+            .map(|((r, rank), prize)| LeaderboardEntry {
                 rank,
                 full_name: r.full_name,
                 phone_masked: crate::domain::phone::mask(&r.phone),
@@ -430,6 +441,7 @@ pub async fn leaderboard(state: &AppState, round_id: Uuid, limit: i64) -> AppRes
                 max_score: round.question_count,
                 time_used_ms: r.time_used_ms,
                 submitted_at: r.finished_at,
+                prize,
             })
             .collect(),
     })

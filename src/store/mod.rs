@@ -122,6 +122,8 @@ pub trait Store: Send + Sync + 'static {
     /// Creates or updates a contest.
     fn save_contest(&self, contest: &ContestRecord) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_contests(&self) -> impl Future<Output = StoreResult<Vec<ContestRecord>>> + Send;
+    /// Every participation in every round of a contest, with the participant and unit.
+    fn contest_parts(&self, contest_id: Uuid) -> impl Future<Output = StoreResult<Vec<ContestPart>>> + Send;
     fn contest(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<ContestRecord>>> + Send;
     /// Creates or updates a round.
     fn save_round(&self, round: &RoundRecord) -> impl Future<Output = StoreResult<()>> + Send;
@@ -251,6 +253,7 @@ delegate! {
     fn practice_summary(&self, user_id: Uuid) -> StoreResult<Vec<PracticeStat>>;
     fn save_contest(&self, contest: &ContestRecord) -> StoreResult<()>;
     fn list_contests(&self) -> StoreResult<Vec<ContestRecord>>;
+    fn contest_parts(&self, contest_id: Uuid) -> StoreResult<Vec<ContestPart>>;
     fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>>;
     fn save_round(&self, round: &RoundRecord) -> StoreResult<()>;
     fn set_round_window(&self, round_id: Uuid, opens_at: Millis, closes_at: Millis) -> StoreResult<()>;

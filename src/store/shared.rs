@@ -225,7 +225,35 @@ pub(crate) const ROUND_SELECT: &str = "SELECT r.id, r.contest_id, c.title AS con
      r.question_count, r.duration_ms, r.max_attempts, r.counting, r.prediction_prompt, r.created_at, \
      r.min_gap_ms, r.shuffle_options, r.prediction_kind, r.draw_rules, r.published_at \
      FROM rounds r JOIN contests c ON c.id = r.contest_id";
-pub(crate) const CONTEST_SELECT: &str = "SELECT id, title, description, rules, created_at, audience_unit_id, visibility FROM contests";
+pub(crate) const CONTEST_SELECT: &str =
+    "SELECT id, title, description, rules, created_at, audience_unit_id, visibility, prizes FROM contests";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ContestRow {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub rules: String,
+    pub created_at: i64,
+    pub audience_unit_id: Option<Uuid>,
+    pub visibility: String,
+    pub prizes: String,
+}
+
+impl From<ContestRow> for ContestRecord {
+    fn from(r: ContestRow) -> Self {
+        ContestRecord {
+            id: r.id,
+            title: r.title,
+            description: r.description,
+            rules: r.rules,
+            created_at: r.created_at,
+            audience_unit_id: r.audience_unit_id,
+            visibility: r.visibility,
+            prizes: serde_json::from_str(&r.prizes).unwrap_or_default(),
+        }
+    }
+}
 pub(crate) const ATTEMPT_COLUMNS: &str =
     "id, round_id, user_id, seq, status, started_at, deadline_at, finished_at, score, max_score, time_used_ms, prediction";
 pub(crate) const PARTICIPATION_COLUMNS: &str = "round_id, user_id, attempts_started, active_attempt_id, best_attempt_id, \
@@ -526,10 +554,10 @@ macro_rules! store_impl {
 
             async fn save_contest(&self, c: &ContestRecord) -> StoreResult<()> {
                 sqlx::query(
-                    "INSERT INTO contests (id, title, description, rules, created_at, audience_unit_id, visibility) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                    "INSERT INTO contests (id, title, description, rules, created_at, audience_unit_id, visibility, prizes) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                      ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, rules = excluded.rules, \
-                       audience_unit_id = excluded.audience_unit_id, visibility = excluded.visibility",
+                       audience_unit_id = excluded.audience_unit_id, visibility = excluded.visibility, prizes = excluded.prizes",
                 )
                 .bind(c.id)
                 .bind(&c.title)
@@ -538,17 +566,32 @@ macro_rules! store_impl {
                 .bind(c.created_at)
                 .bind(c.audience_unit_id)
                 .bind(&c.visibility)
+                .bind(serde_json::to_string(&c.prizes).unwrap_or_else(|_| "{}".into()))
                 .execute(self.writer())
                 .await?;
                 Ok(())
             }
 
             async fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>> {
-                Ok(sqlx::query_as(&format!("{CONTEST_SELECT} WHERE id = $1")).bind(id).fetch_optional(self.reader()).await?)
+                let row: Option<ContestRow> = sqlx::query_as(&format!("{CONTEST_SELECT} WHERE id = $1")).bind(id).fetch_optional(self.reader()).await?;
+                Ok(row.map(Into::into))
             }
 
             async fn list_contests(&self) -> StoreResult<Vec<ContestRecord>> {
-                Ok(sqlx::query_as(&format!("{CONTEST_SELECT} ORDER BY created_at DESC")).fetch_all(self.reader()).await?)
+                let rows: Vec<ContestRow> = sqlx::query_as(&format!("{CONTEST_SELECT} ORDER BY created_at DESC")).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn contest_parts(&self, contest_id: Uuid) -> StoreResult<Vec<ContestPart>> {
+                Ok(sqlx::query_as(
+                    "SELECT p.user_id, u.full_name, u.phone, p.unit_id, un.name AS unit_name, p.round_id, p.attempts_started, \
+                       p.best_score, p.best_time_ms, p.best_finished_at, p.prediction \
+                     FROM participations p JOIN rounds r ON r.id = p.round_id JOIN users u ON u.id = p.user_id \
+                     JOIN units un ON un.id = p.unit_id WHERE r.contest_id = $1",
+                )
+                .bind(contest_id)
+                .fetch_all(self.reader())
+                .await?)
             }
 
             async fn save_round(&self, r: &RoundRecord) -> StoreResult<()> {

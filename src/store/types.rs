@@ -42,7 +42,7 @@ pub struct PoolEntry {
     pub option_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContestRecord {
     pub id: Uuid,
     pub title: String,
@@ -53,6 +53,23 @@ pub struct ContestRecord {
     pub audience_unit_id: Option<Uuid>,
     /// "public" (listed, results public) or "private" (its audience only).
     pub visibility: String,
+    pub prizes: crate::model::Prizes,
+}
+
+/// A participant's counted result in one round of a contest, with their unit.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ContestPart {
+    pub user_id: Uuid,
+    pub full_name: String,
+    pub phone: String,
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub round_id: Uuid,
+    pub attempts_started: i64,
+    pub best_score: Option<i64>,
+    pub best_time_ms: Option<i64>,
+    pub best_finished_at: Option<i64>,
+    pub prediction: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
