@@ -500,3 +500,23 @@ pub struct ContestRanking {
     pub entries: Vec<ContestEntry>,
     pub units: Vec<UnitStat>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitInput {
+    pub parent_id: Option<Uuid>,
+    pub name: String,
+    pub kind: UnitKind,
+    #[serde(default)]
+    pub headcount: i64,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterImport {
+    pub created: usize,
+    /// (unit, name, accounts created)
+    pub by_unit: Vec<(Uuid, String, i64)>,
+    pub file_error: Option<String>,
+    pub row_errors: Vec<RowProblem>,
+}

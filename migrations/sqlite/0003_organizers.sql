@@ -34,3 +34,10 @@ CREATE TABLE published_results (
     published_by  BLOB REFERENCES users(id),
     snapshot      TEXT NOT NULL
 );
+
+-- Units merged into another (administrative reorganisation) stay for history.
+ALTER TABLE units ADD COLUMN merged_into BLOB REFERENCES units(id);
+
+-- Accounts created from a roster: no password until activated with their one-time code.
+ALTER TABLE users ADD COLUMN position TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN activation_code TEXT;

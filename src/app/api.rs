@@ -34,6 +34,27 @@ mod ctx {
         Ok(auth::client_ip(&p.headers, peer, state.config.trust_proxy))
     }
 
+    /// The uploaded file of a multipart form (field `file`): its name and bytes.
+    pub async fn read_upload(data: leptos::server_fn::codec::MultipartData) -> AppResult<(String, Vec<u8>)> {
+        let mut data = data.into_inner().ok_or_else(AppError::internal)?;
+        let mut file: Option<(String, Vec<u8>)> = None;
+        while let Ok(Some(mut field)) = data.next_field().await {
+            if field.name() != Some("file") {
+                continue;
+            }
+            let name = field.file_name().unwrap_or("tep.csv").to_string();
+            let mut bytes = Vec::new();
+            while let Ok(Some(chunk)) = field.chunk().await {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() > crate::server::router::UPLOAD_LIMIT {
+                    return Err(AppError::validation(crate::i18n::t().err_file_missing));
+                }
+            }
+            file = Some((name, bytes));
+        }
+        file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::validation(crate::i18n::t().err_file_missing))
+    }
+
     pub fn set_cookie(value: String) {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(v) = http::HeaderValue::from_str(&value) {
@@ -234,23 +255,7 @@ pub async fn bank_preview_import(data: leptos::server_fn::codec::MultipartData) 
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
     crate::server::service::require_organizer(&user)?;
-    let mut data = data.into_inner().ok_or_else(AppError::internal)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(mut field)) = data.next_field().await {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("tep.csv").to_string();
-        let mut bytes = Vec::new();
-        while let Ok(Some(chunk)) = field.chunk().await {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() > crate::server::router::UPLOAD_LIMIT {
-                return Err(AppError::validation(crate::i18n::t().err_file_missing));
-            }
-        }
-        file = Some((name, bytes));
-    }
-    let (name, bytes) = file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::validation(crate::i18n::t().err_file_missing))?;
+    let (name, bytes) = ctx::read_upload(data).await?;
     crate::server::bank::preview_import(&state, &user, &name, &bytes).await
 }
 
@@ -330,4 +335,50 @@ pub async fn admin_audit() -> Result<Vec<crate::model::AuditView>, AppError> {
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn get_results(round_id: Uuid) -> Result<PublishedResults, AppError> {
     crate::server::admin::published(&ctx::state()?, round_id).await
+}
+
+#[server]
+pub async fn activate(phone: String, code: String, password: String) -> Result<(), AppError> {
+    use crate::server::auth;
+    let state = ctx::state()?;
+    let ip = ctx::client_ip(&state)?;
+    let (_, token) = crate::server::units::activate(&state, &phone, &code, password, &ip).await?;
+    ctx::set_cookie(auth::session_cookie(&token, state.config.cookie_secure));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_save_unit(id: Option<Uuid>, input: UnitInput) -> Result<UnitDto, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    match id {
+        Some(id) => crate::server::units::update_unit(&state, &user, id, input).await,
+        None => crate::server::units::create_unit(&state, &user, input).await,
+    }
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_merge_units(source: Uuid, target: Uuid) -> Result<UnitDto, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::units::merge_units(&state, &user, source, target).await
+}
+
+/// Uploads a roster file (field `file`): accounts with activation codes, or every bad row.
+#[server(prefix = "/api/upload", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn admin_import_roster(data: leptos::server_fn::codec::MultipartData) -> Result<RosterImport, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    let (name, bytes) = ctx::read_upload(data).await?;
+    crate::server::units::import_roster(&state, &user, &name, &bytes).await
+}
+
+/// A unit's members and their activation codes, for printing.
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_roster(unit_id: Uuid) -> Result<(String, Vec<(String, String, String, Option<String>)>), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    let (name, rows) = crate::server::units::roster(&state, &user, unit_id).await?;
+    Ok((name, rows.into_iter().map(|r| (r.full_name, r.phone, r.position, r.activation_code)).collect()))
 }

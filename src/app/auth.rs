@@ -32,6 +32,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="muted">{t().no_account}" " <A href="/dang-ky">{t().nav_register}</A></p>
+            <p class="muted"><A href="/kich-hoat">{t().activate_title}</A></p>
         </section>
     }
 }

@@ -164,7 +164,7 @@ fn Bank(page: BankPage, filter: BankFilter, refresh: RwSignal<u32>) -> impl Into
 
 #[component]
 fn Import(refresh: RwSignal<u32>) -> impl IntoView {
-    let preview = Action::new_local(|data: &web_sys_form::FormData| api::bank_preview_import(data.clone().into()));
+    let preview = Action::new_local(|data: &super::util::FormData| api::bank_preview_import(data.clone().into()));
     let commit = Action::new(move |id: &Uuid| {
         let id = *id;
         async move {
@@ -174,16 +174,9 @@ fn Import(refresh: RwSignal<u32>) -> impl IntoView {
         }
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
-                if let Ok(data) = web_sys::FormData::new_with_form(&form) {
-                    commit.value().set(None);
-                    preview.dispatch_local(data);
-                }
-            }
+        if let Some(data) = super::util::form_data(ev) {
+            commit.value().set(None);
+            preview.dispatch_local(data);
         }
     };
     view! {
@@ -211,21 +204,6 @@ fn Import(refresh: RwSignal<u32>) -> impl IntoView {
                 Ok(p) => view! { <Preview p commit /> }.into_any(),
             })}
         </section>
-    }
-}
-
-/// FormData exists only in the browser; on the server the action is never dispatched.
-mod web_sys_form {
-    #[cfg(feature = "hydrate")]
-    pub use web_sys::FormData;
-    #[cfg(not(feature = "hydrate"))]
-    #[derive(Clone)]
-    pub struct FormData;
-    #[cfg(not(feature = "hydrate"))]
-    impl From<FormData> for leptos::server_fn::codec::MultipartData {
-        fn from(_: FormData) -> Self {
-            unreachable!("uploads start in the browser")
-        }
     }
 }
 

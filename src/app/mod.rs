@@ -8,6 +8,7 @@ mod home;
 mod leaderboard;
 mod practice;
 mod study;
+mod units;
 mod util;
 
 use crate::i18n::t;
@@ -86,6 +87,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-tri/cuoc-thi/:id") view=console::ContestPage />
                     <Route path=path!("/quan-tri/nhat-ky") view=console::AuditPage />
                     <Route path=path!("/ket-qua/:id") view=console::ResultsPage />
+                    <Route path=path!("/quan-tri/don-vi") view=units::UnitsPage />
+                    <Route path=path!("/quan-tri/don-vi/:id/danh-sach") view=units::RosterPage />
+                    <Route path=path!("/kich-hoat") view=units::ActivatePage />
                 </Routes>
             </main>
             <footer class="footer">
@@ -115,6 +119,7 @@ fn Header() -> impl IntoView {
                                 .then(|| view! {
                                     <A href="/quan-tri/cuoc-thi" attr:class="navlink">{t().nav_contests}</A>
                                     <A href="/quan-tri/cau-hoi" attr:class="navlink">{t().nav_bank}</A>
+                                    <A href="/quan-tri/don-vi" attr:class="navlink">{t().nav_units}</A>
                                 })}
                             {(me.role == crate::model::Role::Admin).then(|| view! { <A href="/quan-tri/nhat-ky" attr:class="navlink">{t().nav_audit}</A> })}
                             <span class="who">{t().logged_in_as}", " <strong>{me.full_name}</strong></span>

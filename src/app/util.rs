@@ -59,3 +59,29 @@ pub async fn sleep_ms(ms: u32) {
 pub fn retryable(e: &AppError) -> bool {
     matches!(e.code, crate::error::ErrorCode::Internal | crate::error::ErrorCode::RateLimited)
 }
+
+/// The browser's FormData (uploads start in the browser; on the server this is never built).
+#[cfg(feature = "hydrate")]
+pub use web_sys::FormData;
+#[cfg(not(feature = "hydrate"))]
+#[derive(Clone)]
+pub struct FormData;
+#[cfg(not(feature = "hydrate"))]
+impl From<FormData> for leptos::server_fn::codec::MultipartData {
+    fn from(_: FormData) -> Self {
+        unreachable!("uploads start in the browser")
+    }
+}
+
+/// Stops a form's submission and returns its fields, files included.
+pub fn form_data(ev: leptos::ev::SubmitEvent) -> Option<FormData> {
+    ev.prevent_default();
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
+        web_sys::FormData::new_with_form(&form).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}

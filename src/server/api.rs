@@ -318,6 +318,72 @@ async fn round_units(State(s): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> A
     Ok(Json(super::ranking::round_units(&s, id).await?))
 }
 
+async fn unit_create(State(s): State<AppState>, h: HeaderMap, Body(input): Body<UnitInput>) -> ApiResult<Response> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok((StatusCode::CREATED, Json(super::units::create_unit(&s, &user, input).await?)).into_response())
+}
+
+async fn unit_update(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<UnitInput>,
+) -> ApiResult<Json<UnitDto>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::units::update_unit(&s, &user, id, input).await?))
+}
+
+#[derive(Deserialize)]
+struct MergeBody {
+    target: Uuid,
+}
+
+async fn unit_merge(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(b): Body<MergeBody>,
+) -> ApiResult<Json<UnitDto>> {
+    let user = auth::require_user(&s, &h).await?;
+    Ok(Json(super::units::merge_units(&s, &user, id, b.target).await?))
+}
+
+async fn unit_roster(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<serde_json::Value>> {
+    let user = auth::require_user(&s, &h).await?;
+    let (name, rows) = super::units::roster(&s, &user, id).await?;
+    let rows: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|r| serde_json::json!({"full_name": r.full_name, "phone": r.phone, "position": r.position, "activation_code": r.activation_code}))
+        .collect();
+    Ok(Json(serde_json::json!({"unit_name": name, "members": rows})))
+}
+
+async fn roster_import(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<RosterImport>> {
+    let user = auth::require_user(&s, &h).await?;
+    if body.is_empty() {
+        return Err(AppError::validation(t().err_file_missing).into());
+    }
+    Ok(Json(super::units::import_roster(&s, &user, q.file_name.as_deref().unwrap_or("danh-sach.csv"), &body).await?))
+}
+
+#[derive(Deserialize)]
+struct ActivateBody {
+    phone: String,
+    code: String,
+    password: String,
+}
+
+async fn activate(State(s): State<AppState>, Peer(peer): Peer, h: HeaderMap, Body(b): Body<ActivateBody>) -> ApiResult<Response> {
+    let ip = auth::client_ip(&h, peer, s.config.trust_proxy);
+    let (me, token) = super::units::activate(&s, &b.phone, &b.code, b.password, &ip).await?;
+    Ok(with_cookie(StatusCode::OK, auth::session_cookie(&token, s.config.cookie_secure), me))
+}
+
 async fn results(State(s): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<PublishedResults>> {
     Ok(Json(super::admin::published(&s, id).await?))
 }
@@ -490,6 +556,7 @@ async fn topic_create(State(s): State<AppState>, h: HeaderMap, Body(b): Body<Top
 pub fn upload_routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/admin/questions/import", post(bank_import))
+        .route("/api/v1/admin/rosters/import", post(roster_import))
         .layer(axum::extract::DefaultBodyLimit::max(super::router::UPLOAD_LIMIT))
 }
 
@@ -532,6 +599,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/rounds/{id}", put(round_update))
         .route("/api/v1/admin/rounds/{id}/export.xlsx", get(round_export))
         .route("/api/v1/admin/rounds/{id}/{action}", post(round_action))
+        .route("/api/v1/auth/activate", post(activate))
+        .route("/api/v1/admin/units", post(unit_create))
+        .route("/api/v1/admin/units/{id}", put(unit_update))
+        .route("/api/v1/admin/units/{id}/merge", post(unit_merge))
+        .route("/api/v1/admin/units/{id}/roster", get(unit_roster))
         .route("/api/v1/admin/audit", get(audit))
         .route("/api/v1/admin/audit.csv", get(audit_csv))
         .route("/api/v1/admin/contests/{contest_id}/export.xlsx", get(contest_export))

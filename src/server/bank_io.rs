@@ -64,25 +64,36 @@ impl std::fmt::Display for FileError {
 pub const MAX_ROWS: usize = 50_000;
 
 /// Cells of each data row, keyed by column name, with their spreadsheet row numbers.
-type RawRows = Vec<(usize, HashMap<String, String>)>;
+pub type RawRows = Vec<(usize, HashMap<String, String>)>;
 
-fn index_header(header: &[String]) -> Result<Vec<Option<&'static str>>, FileError> {
+/// Columns a table file must and may have.
+#[derive(Clone, Copy)]
+pub struct Layout {
+    pub columns: &'static [&'static str],
+    pub required: &'static [&'static str],
+}
+
+pub const BANK: Layout = Layout {
+    columns: &COLUMNS,
+    required: &["chu_de", "cau_hoi", "phuong_an_1", "phuong_an_2", "dap_an", "giai_thich", "nguon", "doan_trich"],
+};
+
+fn index_header(header: &[String], layout: Layout) -> Result<Vec<Option<&'static str>>, FileError> {
     let norm: Vec<String> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase()).collect();
-    let required = ["chu_de", "cau_hoi", "phuong_an_1", "phuong_an_2", "dap_an", "giai_thich", "nguon", "doan_trich"];
-    let missing: Vec<String> = required.iter().filter(|c| !norm.iter().any(|h| h == *c)).map(|c| c.to_string()).collect();
+    let missing: Vec<String> = layout.required.iter().filter(|c| !norm.iter().any(|h| h == *c)).map(|c| c.to_string()).collect();
     if !missing.is_empty() {
         return Err(FileError::MissingColumns(missing));
     }
-    Ok(norm.iter().map(|h| COLUMNS.iter().find(|c| *c == h).copied()).collect())
+    Ok(norm.iter().map(|h| layout.columns.iter().find(|c| *c == h).copied()).collect())
 }
 
-fn collect(rows: impl Iterator<Item = Result<Vec<String>, FileError>>) -> Result<RawRows, FileError> {
+fn collect(rows: impl Iterator<Item = Result<Vec<String>, FileError>>, layout: Layout) -> Result<RawRows, FileError> {
     let mut rows = rows.enumerate();
     let header = match rows.next() {
         Some((_, h)) => h?,
         None => return Err(FileError::Empty),
     };
-    let cols = index_header(&header)?;
+    let cols = index_header(&header, layout)?;
     let mut out = Vec::new();
     for (i, r) in rows {
         let r = r?;
@@ -106,41 +117,60 @@ fn collect(rows: impl Iterator<Item = Result<Vec<String>, FileError>>) -> Result
     Ok(out)
 }
 
-pub fn read_csv(bytes: &[u8]) -> Result<RawRows, FileError> {
+pub fn read_csv_as(bytes: &[u8], layout: Layout) -> Result<RawRows, FileError> {
     let text = std::str::from_utf8(bytes).map_err(|_| FileError::Encoding)?;
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(false).from_reader(text.as_bytes());
-    collect(rdr.records().map(|r| {
-        r.map(|rec| rec.iter().map(str::to_string).collect()).map_err(|e| {
-            FileError::Malformed(match e.position() {
-                Some(p) => format!("dòng {}: số cột không khớp với dòng tiêu đề", p.line()),
-                None => e.to_string(),
+    collect(
+        rdr.records().map(|r| {
+            r.map(|rec| rec.iter().map(str::to_string).collect()).map_err(|e| {
+                FileError::Malformed(match e.position() {
+                    Some(p) => format!("dòng {}: số cột không khớp với dòng tiêu đề", p.line()),
+                    None => e.to_string(),
+                })
             })
-        })
-    }))
+        }),
+        layout,
+    )
 }
 
-pub fn read_xlsx(bytes: &[u8]) -> Result<RawRows, FileError> {
+pub fn read_xlsx_as(bytes: &[u8], layout: Layout) -> Result<RawRows, FileError> {
     use calamine::{Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| FileError::Malformed(e.to_string()))?;
     let first = book.sheet_names().first().cloned().ok_or(FileError::Empty)?;
     let range = book.worksheet_range(&first).map_err(|e| FileError::Malformed(e.to_string()))?;
-    collect(range.rows().map(|r| {
-        Ok(r.iter()
-            .map(|c| match c {
-                calamine::Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                other => other.to_string(),
-            })
-            .collect())
-    }))
+    collect(
+        range.rows().map(|r| {
+            Ok(r.iter()
+                .map(|c| match c {
+                    calamine::Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    other => other.to_string(),
+                })
+                .collect())
+        }),
+        layout,
+    )
 }
 
-/// Reads a file by its name's extension (or content): `.xlsx` or CSV.
-pub fn read_any(name: &str, bytes: &[u8]) -> Result<RawRows, FileError> {
+/// Reads a table file by its name's extension (or content): `.xlsx` or CSV.
+pub fn read_table(name: &str, bytes: &[u8], layout: Layout) -> Result<RawRows, FileError> {
     if name.to_lowercase().ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(bytes)
+        read_xlsx_as(bytes, layout)
     } else {
-        read_csv(bytes)
+        read_csv_as(bytes, layout)
     }
+}
+
+pub fn read_csv(bytes: &[u8]) -> Result<RawRows, FileError> {
+    read_csv_as(bytes, BANK)
+}
+
+pub fn read_xlsx(bytes: &[u8]) -> Result<RawRows, FileError> {
+    read_xlsx_as(bytes, BANK)
+}
+
+/// Reads a bank file by its name's extension (or content).
+pub fn read_any(name: &str, bytes: &[u8]) -> Result<RawRows, FileError> {
+    read_table(name, bytes, BANK)
 }
 
 /// Validates every row against the known topics and against the other rows.

@@ -13,5 +13,6 @@ pub mod seed;
 pub mod service;
 pub mod state;
 pub mod sweeper;
+pub mod units;
 
 pub use state::AppState;

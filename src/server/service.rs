@@ -113,11 +113,17 @@ pub async fn register(state: &AppState, input: RegisterInput, ip: &str) -> AppRe
     Ok((me(&record), token))
 }
 
+/// Counts a login (or activation) try against the limits per address and per phone.
+pub async fn rate_limit_login(state: &AppState, phone: &str, ip: &str) -> AppResult<String> {
+    rate_limit(state, format!("login-ip:{ip}"), 5 * 60_000, state.config.login_per_ip).await?;
+    let phone_key = format!("login-phone:{phone}");
+    rate_limit(state, phone_key.clone(), 15 * 60_000, state.config.login_per_phone).await?;
+    Ok(phone_key)
+}
+
 pub async fn login(state: &AppState, input: LoginInput, ip: &str) -> AppResult<(Me, String)> {
     let phone = parse_phone(&input.phone).map_err(|_| AppError::new(ErrorCode::Unauthorized, t().err_login_failed))?;
-    rate_limit(state, format!("login-ip:{ip}"), 5 * 60_000, state.config.login_per_ip).await?;
-    let phone_key = format!("login-phone:{}", phone.as_str());
-    rate_limit(state, phone_key.clone(), 15 * 60_000, state.config.login_per_phone).await?;
+    let phone_key = rate_limit_login(state, phone.as_str(), ip).await?;
     let user = state.store.user_by_phone(phone.as_str()).await.map_err(internal)?;
     let ok = auth::verify_password(input.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     match user {
@@ -126,6 +132,7 @@ pub async fn login(state: &AppState, input: LoginInput, ip: &str) -> AppResult<(
             let token = open_session(state, u.id).await?;
             Ok((me(&u), token))
         }
+        Some(u) if u.password_hash.is_empty() => Err(AppError::new(ErrorCode::Unauthorized, t().err_not_activated)),
         _ => Err(AppError::new(ErrorCode::Unauthorized, t().err_login_failed)),
     }
 }

@@ -51,7 +51,19 @@ pub trait Store: Send + Sync + 'static {
     fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
 
     fn insert_unit(&self, unit: &Unit, code: Option<&str>, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Units in use (not merged into another).
     fn list_units(&self) -> impl Future<Output = StoreResult<Vec<Unit>>> + Send;
+    fn unit_codes(&self) -> impl Future<Output = StoreResult<Vec<UnitCode>>> + Send;
+    /// Renames, moves or changes the headcount of a unit.
+    fn update_unit(&self, unit: &Unit) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Moves everything of `source` (children, members, their participations, contests,
+    /// scopes) to `target` and marks `source` merged; attempts keep their history.
+    fn merge_units(&self, source: Uuid, target: Uuid) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Creates roster accounts, all or none (a taken phone number fails them all).
+    fn insert_roster(&self, users: &[RosterUser], now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
+    fn roster(&self, unit_id: Uuid) -> impl Future<Output = StoreResult<Vec<RosterRow>>> + Send;
+    /// Sets the password of a roster account whose code matches; false when none does.
+    fn activate(&self, phone: &str, code: &str, password_hash: &str) -> impl Future<Output = StoreResult<bool>> + Send;
 
     /// Fails with `Conflict("phone")` when the phone number is taken.
     fn insert_user(&self, user: &NewUser) -> impl Future<Output = StoreResult<()>> + Send;
@@ -227,6 +239,12 @@ delegate! {
     fn ping(&self) -> StoreResult<()>;
     fn insert_unit(&self, unit: &Unit, code: Option<&str>, now: Millis) -> StoreResult<()>;
     fn list_units(&self) -> StoreResult<Vec<Unit>>;
+    fn unit_codes(&self) -> StoreResult<Vec<UnitCode>>;
+    fn update_unit(&self, unit: &Unit) -> StoreResult<()>;
+    fn merge_units(&self, source: Uuid, target: Uuid) -> StoreResult<()>;
+    fn insert_roster(&self, users: &[RosterUser], now: Millis) -> StoreResult<()>;
+    fn roster(&self, unit_id: Uuid) -> StoreResult<Vec<RosterRow>>;
+    fn activate(&self, phone: &str, code: &str, password_hash: &str) -> StoreResult<bool>;
     fn insert_user(&self, user: &NewUser) -> StoreResult<()>;
     fn user_by_phone(&self, phone: &str) -> StoreResult<Option<UserRecord>>;
     fn user_by_id(&self, id: Uuid) -> StoreResult<Option<UserRecord>>;

@@ -431,10 +431,90 @@ macro_rules! store_impl {
             }
 
             async fn list_units(&self) -> StoreResult<Vec<Unit>> {
-                let rows: Vec<UnitRow> = sqlx::query_as("SELECT id, parent_id, name, kind, headcount FROM units ORDER BY name")
+                let rows: Vec<UnitRow> = sqlx::query_as("SELECT id, parent_id, name, kind, headcount FROM units WHERE merged_into IS NULL ORDER BY name")
                     .fetch_all(self.reader())
                     .await?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn unit_codes(&self) -> StoreResult<Vec<UnitCode>> {
+                Ok(sqlx::query_as("SELECT id, code FROM units WHERE merged_into IS NULL").fetch_all(self.reader()).await?)
+            }
+
+            async fn update_unit(&self, u: &Unit) -> StoreResult<()> {
+                let n = sqlx::query("UPDATE units SET parent_id = $2, name = $3, kind = $4, headcount = $5 WHERE id = $1 AND merged_into IS NULL")
+                    .bind(u.id)
+                    .bind(u.parent_id)
+                    .bind(&u.name)
+                    .bind(u.kind.as_str())
+                    .bind(u.headcount)
+                    .execute(self.writer())
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn merge_units(&self, source: Uuid, target: Uuid) -> StoreResult<()> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                for sql in [
+                    "UPDATE units SET parent_id = $2 WHERE parent_id = $1",
+                    "UPDATE users SET unit_id = $2 WHERE unit_id = $1",
+                    "UPDATE users SET scope_unit_id = $2 WHERE scope_unit_id = $1",
+                    "UPDATE participations SET unit_id = $2 WHERE unit_id = $1",
+                    "UPDATE contests SET audience_unit_id = $2 WHERE audience_unit_id = $1",
+                    "UPDATE units SET headcount = headcount + (SELECT headcount FROM units WHERE id = $1) WHERE id = $2",
+                    "UPDATE units SET merged_into = $2, headcount = 0 WHERE id = $1",
+                ] {
+                    sqlx::query(sql).bind(source).bind(target).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn insert_roster(&self, users: &[RosterUser], now: Millis) -> StoreResult<()> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                for chunk in users.chunks(1_000) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO users (id, full_name, phone, unit_id, password_hash, role, created_at, position, activation_code) ",
+                    );
+                    qb.push_values(chunk, |mut b, u| {
+                        b.push_bind(u.id)
+                            .push_bind(u.full_name.clone())
+                            .push_bind(u.phone.clone())
+                            .push_bind(u.unit_id)
+                            .push_bind(String::new())
+                            .push_bind("participant")
+                            .push_bind(now)
+                            .push_bind(u.position.clone())
+                            .push_bind(u.activation_code.clone());
+                    });
+                    if let Err(e) = qb.build().execute(&mut *tx).await {
+                        return Err(if is_unique_violation(&e) { StoreError::Conflict("phone") } else { e.into() });
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn roster(&self, unit_id: Uuid) -> StoreResult<Vec<RosterRow>> {
+                Ok(sqlx::query_as("SELECT full_name, phone, position, activation_code FROM users WHERE unit_id = $1 ORDER BY full_name")
+                    .bind(unit_id)
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn activate(&self, phone: &str, code: &str, password_hash: &str) -> StoreResult<bool> {
+                Ok(sqlx::query("UPDATE users SET password_hash = $3, activation_code = NULL WHERE phone = $1 AND activation_code = $2")
+                    .bind(phone)
+                    .bind(code)
+                    .bind(password_hash)
+                    .execute(self.writer())
+                    .await?
+                    .rows_affected()
+                    == 1)
             }
 
             async fn insert_user(&self, u: &NewUser) -> StoreResult<()> {

@@ -270,3 +270,28 @@ pub struct AuditEntry {
     pub before: Option<String>,
     pub after: Option<String>,
 }
+
+/// A roster entry: an account created by an organizer, activated later with its code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterUser {
+    pub id: Uuid,
+    pub full_name: String,
+    pub phone: String,
+    pub position: String,
+    pub unit_id: Uuid,
+    pub activation_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RosterRow {
+    pub full_name: String,
+    pub phone: String,
+    pub position: String,
+    pub activation_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct UnitCode {
+    pub id: Uuid,
+    pub code: Option<String>,
+}

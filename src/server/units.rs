@@ -1,0 +1,243 @@
+//! Units and rosters for organizers: create, rename, move, merge units (within
+//! their scope); import rosters from CSV/XLSX as accounts with one-time
+//! activation codes; and activation by the official.
+use super::admin::{audit, scope_of, Scope};
+use super::bank_io::{read_table, Layout, RowError};
+use super::service::{internal, parse_phone, require_organizer};
+use super::state::AppState;
+use crate::domain::units::{subtree, Unit};
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::i18n::t;
+use crate::model::*;
+use crate::store::{RosterRow, RosterUser, Store, StoreError, UserRecord};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const ROSTER: Layout =
+    Layout { columns: &["ho_ten", "dien_thoai", "chuc_vu", "ma_don_vi"], required: &["ho_ten", "dien_thoai", "ma_don_vi"] };
+
+fn in_scope(scope: &Scope, unit: Uuid) -> AppResult<()> {
+    if scope.covers(Some(unit)) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+async fn units(state: &AppState) -> AppResult<Vec<Unit>> {
+    state.store.list_units().await.map_err(internal)
+}
+
+fn check_name(name: &str, headcount: i64) -> AppResult<()> {
+    if name.trim().is_empty() || name.chars().count() > 200 {
+        return Err(AppError::validation(t().err_unit_name));
+    }
+    if !(0..=10_000_000).contains(&headcount) {
+        return Err(AppError::validation(t().err_headcount));
+    }
+    Ok(())
+}
+
+pub async fn create_unit(state: &AppState, user: &UserRecord, input: UnitInput) -> AppResult<UnitDto> {
+    require_organizer(user)?;
+    check_name(&input.name, input.headcount)?;
+    let scope = scope_of(state, user).await?;
+    let parent = input.parent_id.ok_or_else(|| AppError::validation(t().err_unit_unknown))?;
+    in_scope(&scope, parent)?;
+    if !units(state).await?.iter().any(|u| u.id == parent) {
+        return Err(AppError::validation(t().err_unit_unknown));
+    }
+    let unit =
+        Unit { id: Uuid::new_v4(), parent_id: Some(parent), name: input.name.trim().into(), kind: input.kind, headcount: input.headcount };
+    let code = input.code.map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
+    state.store.insert_unit(&unit, code.as_deref(), state.now()).await.map_err(|e| match e {
+        StoreError::Db(ref d) if d.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+            AppError::validation(t().err_unit_code_taken)
+        }
+        e => internal(e),
+    })?;
+    audit(state, user, "unit.create", "unit", unit.id, None::<&()>, Some(&unit)).await?;
+    Ok(dto(unit))
+}
+
+fn dto(u: Unit) -> UnitDto {
+    UnitDto { id: u.id, parent_id: u.parent_id, name: u.name, kind: u.kind, headcount: u.headcount }
+}
+
+/// Renames, moves (never under itself) or changes the headcount of a unit.
+pub async fn update_unit(state: &AppState, user: &UserRecord, id: Uuid, input: UnitInput) -> AppResult<UnitDto> {
+    require_organizer(user)?;
+    check_name(&input.name, input.headcount)?;
+    let scope = scope_of(state, user).await?;
+    in_scope(&scope, id)?;
+    let all = units(state).await?;
+    let before = all.iter().find(|u| u.id == id).cloned().ok_or_else(|| AppError::not_found(t().err_unit_unknown))?;
+    if let Some(p) = input.parent_id {
+        in_scope(&scope, p)?;
+        if subtree(&all, id).contains(&p) {
+            return Err(AppError::validation(t().err_unit_cycle));
+        }
+    } else if before.parent_id.is_some() {
+        return Err(AppError::validation(t().err_unit_unknown));
+    }
+    let after =
+        Unit { parent_id: input.parent_id, name: input.name.trim().into(), headcount: input.headcount, kind: input.kind, ..before.clone() };
+    state.store.update_unit(&after).await.map_err(internal)?;
+    audit(state, user, "unit.update", "unit", id, Some(&before), Some(&after)).await?;
+    Ok(dto(after))
+}
+
+/// Merges `source` into `target`: members, children and history move; the headcounts add up.
+pub async fn merge_units(state: &AppState, user: &UserRecord, source: Uuid, target: Uuid) -> AppResult<UnitDto> {
+    require_organizer(user)?;
+    let scope = scope_of(state, user).await?;
+    in_scope(&scope, source)?;
+    in_scope(&scope, target)?;
+    let all = units(state).await?;
+    if source == target || subtree(&all, source).contains(&target) {
+        return Err(AppError::validation(t().err_unit_cycle));
+    }
+    let (s, tg) = match (all.iter().find(|u| u.id == source), all.iter().find(|u| u.id == target)) {
+        (Some(s), Some(t)) => (s.clone(), t.clone()),
+        _ => return Err(AppError::not_found(t().err_unit_unknown)),
+    };
+    if s.parent_id.is_none() {
+        return Err(AppError::validation(t().err_unit_cycle));
+    }
+    state.store.merge_units(source, target).await.map_err(internal)?;
+    audit(state, user, "unit.merge", "unit", source, Some(&s), Some(&serde_json::json!({"merged_into": target, "target_name": tg.name})))
+        .await?;
+    let merged = units(state).await?.into_iter().find(|u| u.id == target).ok_or_else(AppError::internal)?;
+    Ok(dto(merged))
+}
+
+/// A one-time code: 8 characters without look-alikes (0/O, 1/I/L).
+fn activation_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..8).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
+/// Imports a roster: every row an account with an activation code, or nothing and every bad row.
+pub async fn import_roster(state: &AppState, user: &UserRecord, file_name: &str, bytes: &[u8]) -> AppResult<RosterImport> {
+    require_organizer(user)?;
+    let scope = scope_of(state, user).await?;
+    let mut result = RosterImport { created: 0, by_unit: vec![], file_error: None, row_errors: vec![] };
+    let rows = match read_table(file_name, bytes, ROSTER) {
+        Ok(r) => r,
+        Err(e) => {
+            result.file_error = Some(e.to_string());
+            return Ok(result);
+        }
+    };
+    let codes: HashMap<String, Uuid> =
+        state.store.unit_codes().await.map_err(internal)?.into_iter().filter_map(|u| u.code.map(|c| (c.to_uppercase(), u.id))).collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut users = Vec::new();
+    let mut errors: Vec<RowError> = Vec::new();
+    for (row, m) in rows {
+        let cell = |c: &str| m.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+        let mut reasons = Vec::new();
+        let name = cell("ho_ten");
+        if !(2..=100).contains(&name.chars().count()) {
+            reasons.push(t().err_full_name.to_string());
+        }
+        let phone = match parse_phone(&cell("dien_thoai")) {
+            Ok(p) => Some(p.as_str().to_string()),
+            Err(e) => {
+                reasons.push(format!("{}: {}", cell("dien_thoai"), e.message));
+                None
+            }
+        };
+        if let Some(p) = &phone {
+            if let Some(first) = seen.insert(p.clone(), row) {
+                reasons.push(format!("{} {first}", t().err_roster_duplicate_phone));
+            } else if state.store.user_by_phone(p).await.map_err(internal)?.is_some() {
+                reasons.push(t().err_phone_taken.to_string());
+            }
+        }
+        let code = cell("ma_don_vi").to_uppercase();
+        let unit = match codes.get(&code) {
+            Some(u) if scope.covers(Some(*u)) => Some(*u),
+            Some(_) => {
+                reasons.push(format!("{} {code}", t().err_roster_unit_scope));
+                None
+            }
+            None => {
+                reasons.push(format!("{} \"{code}\"", t().err_roster_unit_code));
+                None
+            }
+        };
+        let position = cell("chuc_vu");
+        if position.chars().count() > 200 {
+            reasons.push(t().err_roster_position.to_string());
+        }
+        match (reasons.is_empty(), phone, unit) {
+            (true, Some(phone), Some(unit_id)) => {
+                users.push(RosterUser { id: Uuid::new_v4(), full_name: name, phone, position, unit_id, activation_code: activation_code() })
+            }
+            _ => errors.push(RowError { row, reasons }),
+        }
+    }
+    if !errors.is_empty() {
+        result.row_errors = errors.into_iter().map(|e| RowProblem { row: e.row, reasons: e.reasons }).collect();
+        return Ok(result);
+    }
+    state.store.insert_roster(&users, state.now()).await.map_err(|e| match e {
+        StoreError::Conflict(_) => AppError::new(ErrorCode::PhoneTaken, t().err_phone_taken),
+        e => internal(e),
+    })?;
+    let mut by_unit: HashMap<Uuid, i64> = HashMap::new();
+    for u in &users {
+        *by_unit.entry(u.unit_id).or_default() += 1;
+    }
+    let names: HashMap<Uuid, String> = units(state).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    result.created = users.len();
+    result.by_unit = by_unit.into_iter().map(|(id, n)| (id, names.get(&id).cloned().unwrap_or_default(), n)).collect();
+    result.by_unit.sort_by(|a, b| a.1.cmp(&b.1));
+    audit(
+        state,
+        user,
+        "roster.import",
+        "file",
+        Uuid::new_v4(),
+        None::<&()>,
+        Some(&serde_json::json!({"file": file_name, "created": users.len()})),
+    )
+    .await?;
+    Ok(result)
+}
+
+/// The printable list of a unit: members with their activation codes (until used).
+pub async fn roster(state: &AppState, user: &UserRecord, unit_id: Uuid) -> AppResult<(String, Vec<RosterRow>)> {
+    require_organizer(user)?;
+    in_scope(&scope_of(state, user).await?, unit_id)?;
+    let name = units(state)
+        .await?
+        .into_iter()
+        .find(|u| u.id == unit_id)
+        .map(|u| u.name)
+        .ok_or_else(|| AppError::not_found(t().err_unit_unknown))?;
+    Ok((name, state.store.roster(unit_id).await.map_err(internal)?))
+}
+
+/// An official sets a password with the code from the roster list, and is logged in.
+pub async fn activate(state: &AppState, phone: &str, code: &str, password: String, ip: &str) -> AppResult<(Me, String)> {
+    let phone = parse_phone(phone)?;
+    let pw = password.chars().count();
+    if pw < 8 {
+        return Err(AppError::validation(t().err_password_short));
+    }
+    if pw > 128 {
+        return Err(AppError::validation(t().err_password_long));
+    }
+    // the same limits as logging in: codes cannot be guessed faster than passwords
+    super::service::rate_limit_login(state, phone.as_str(), ip).await?;
+    let hash = super::auth::hash_password(password.clone()).await?;
+    let code = code.trim().to_uppercase();
+    if !state.store.activate(phone.as_str(), &code, &hash).await.map_err(internal)? {
+        return Err(AppError::new(ErrorCode::Unauthorized, t().err_activation));
+    }
+    super::service::login(state, LoginInput { phone: phone.as_str().into(), password }, ip).await
+}
