@@ -80,6 +80,9 @@ pub struct RoundSummary {
     pub max_attempts: i64,
     pub status: RoundStatus,
     pub prediction_prompt: Option<String>,
+    /// The contest's rules, shown to participants.
+    #[serde(default)]
+    pub contest_rules: String,
     /// The caller's own figures, when logged in.
     pub mine: Option<MyRound>,
 }

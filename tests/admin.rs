@@ -108,6 +108,32 @@ async fn scope_is_enforced(backend: Backend) {
             .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
     }
+    // nor its units or participants
+    let r = org_th.get(format!("{b}/api/v1/admin/units/{uh}/roster")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = org_th
+        .put(format!("{b}/api/v1/admin/units/{uh}"))
+        .json(&json!({"parent_id": null, "name": "Đổi tên", "kind": "district", "headcount": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // a viewer of Ứng Hòa reads its statistics but changes nothing
+    let viewer = person(&app, &admin, "0911000005", &uh, Some("viewer")).await;
+    let seen: Vec<Value> = viewer.get(format!("{b}/api/v1/admin/contests")).send().await.unwrap().json().await.unwrap();
+    assert!(seen.iter().any(|c| c["id"] == cid));
+    assert_eq!(viewer.get(format!("{b}/api/v1/admin/rounds/{rid}/export.xlsx")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(viewer.post(format!("{b}/api/v1/admin/rounds/{rid}/close")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        viewer
+            .post(format!("{b}/api/v1/admin/contests"))
+            .json(&json!({"title": "x", "audience_unit_id": uh}))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     // participants have no console; the admin sees all
     assert_eq!(participant.get(format!("{b}/api/v1/admin/contests")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
     let all: Vec<Value> = admin.get(format!("{b}/api/v1/admin/contests")).send().await.unwrap().json().await.unwrap();

@@ -57,14 +57,23 @@ fn NewContest(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
     let rules = RwSignal::new(String::new());
     let audience = RwSignal::new(String::new());
     let visibility = RwSignal::new("public".to_string());
+    let tiers = RwSignal::new(t().prizes_default.to_string());
+    let collective = RwSignal::new("3".to_string());
+    let collective_by = RwSignal::new("participation_rate".to_string());
     let save = Action::new(move |_: &()| {
+        let prizes = crate::model::Prizes {
+            individual: parse_tiers(&tiers.get_untracked()),
+            collective: collective.get_untracked().trim().parse::<usize>().ok().filter(|n| *n > 0).map(|count| {
+                crate::model::CollectivePrize { label: t().prize_collective.into(), count, by: collective_by.get_untracked() }
+            }),
+        };
         let input = ContestInput {
             title: title.get_untracked(),
             description: description.get_untracked(),
             rules: rules.get_untracked(),
             audience_unit_id: Uuid::parse_str(&audience.get_untracked()).ok(),
             visibility: visibility.get_untracked(),
-            prizes: Default::default(),
+            prizes,
         };
         async move {
             let r = api::admin_save_contest(None, input).await;
@@ -103,6 +112,24 @@ fn NewContest(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
                         <select id="c-vis" on:change=move |ev| visibility.set(event_target_value(&ev))>
                             <option value="public">{t().contest_public}</option>
                             <option value="private">{t().contest_private}</option>
+                        </select>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="c-prizes">{t().prizes_individual}</label>
+                    <textarea id="c-prizes" rows="4" aria-describedby="c-prizes-hint" prop:value=move || tiers.get() on:input=move |ev| tiers.set(event_target_value(&ev))></textarea>
+                    <p class="hint" id="c-prizes-hint">{t().prizes_hint}</p>
+                </div>
+                <div class="row">
+                    <div class="field">
+                        <label for="c-coll">{t().prizes_collective_count}</label>
+                        <input id="c-coll" type="number" min="0" prop:value=move || collective.get() on:input=move |ev| collective.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="c-coll-by">{t().prizes_collective_by}</label>
+                        <select id="c-coll-by" on:change=move |ev| collective_by.set(event_target_value(&ev))>
+                            <option value="participation_rate">{t().col_rate}</option>
+                            <option value="attempts">{t().col_attempts}</option>
                         </select>
                     </div>
                 </div>
@@ -384,4 +411,15 @@ pub fn ResultsPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// "Giải Nhất: 1" per line → prize tiers (lines that do not parse are skipped).
+fn parse_tiers(text: &str) -> Vec<crate::model::PrizeTier> {
+    text.lines()
+        .filter_map(|l| {
+            let (label, count) = l.rsplit_once(':')?;
+            let count = count.trim().parse::<usize>().ok()?;
+            (!label.trim().is_empty() && count > 0).then(|| crate::model::PrizeTier { label: label.trim().to_string(), count })
+        })
+        .collect()
 }

@@ -117,6 +117,12 @@ fn RoundCard(round: RoundSummary, now: ReadSignal<i64>, logged_in: bool, start: 
                     {best.map(|b| format!(" · {}: {b}/{}", t().best_score, r.question_count))}
                 </p>
             })}
+            <details class="rules">
+                <summary>{t().rules_title}</summary>
+                {(!r.contest_rules.is_empty()).then(|| view! { <p>{r.contest_rules.clone()}</p> })}
+                <p>{t().rules_best_counts}</p>
+                {r.prediction_prompt.clone().map(|p| view! { <p>{t().prediction_label}": "{p}" "{t().rules_prediction}</p> })}
+            </details>
             <div class="actions">
                 {action}
                 <A href=format!("/bang-xep-hang/{}", r.id) attr:class="btn btn-quiet">{t().btn_leaderboard}</A>

@@ -289,6 +289,9 @@ pub async fn create_weekly(state: &AppState, user: &UserRecord, contest_id: Uuid
 }
 
 async fn round_in_scope(state: &AppState, user: &UserRecord, id: Uuid, write: bool) -> AppResult<(ContestRecord, RoundRecord)> {
+    if write {
+        require_organizer(user)?;
+    }
     let r = state.store.get_round(id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
     let c = contest_in_scope(state, user, r.contest_id, write).await.map_err(|_| AppError::not_found(t().err_round_not_found))?;
     Ok((c, r))

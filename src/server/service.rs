@@ -144,7 +144,7 @@ pub async fn logout(state: &AppState, token: Option<String>) -> AppResult<()> {
     Ok(())
 }
 
-fn summary(r: &RoundRecord, now: i64, mine: Option<MyRound>) -> RoundSummary {
+fn summary(r: &RoundRecord, now: i64, mine: Option<MyRound>, contest_rules: String) -> RoundSummary {
     RoundSummary {
         id: r.id,
         contest_id: r.contest_id,
@@ -157,6 +157,7 @@ fn summary(r: &RoundRecord, now: i64, mine: Option<MyRound>) -> RoundSummary {
         max_attempts: r.max_attempts,
         status: r.rules().status(now),
         prediction_prompt: r.prediction_prompt.clone(),
+        contest_rules,
         mine,
     }
 }
@@ -195,7 +196,7 @@ pub async fn list_rounds(state: &AppState, user: Option<&UserRecord>, status: Op
                     best_time_ms: p.and_then(|p| p.best_time_ms),
                 }
             });
-            summary(r, now, mine)
+            summary(r, now, mine, contests.iter().find(|c| c.id == r.contest_id).map(|c| c.rules.clone()).unwrap_or_default())
         })
         .collect())
 }
