@@ -35,11 +35,19 @@ test('an organizer creates a contest with two weekly rounds; a participant takes
   await org.getByLabel('Thời gian làm bài').fill('5');
   await org.getByLabel('Số lượt thi mỗi người').fill('2');
   await org.getByRole('button', { name: 'Tạo tuần thi' }).click();
-  const rows = org.locator('tbody tr');
+  const rows = org.locator('tbody tr:not(.edit-row)');
   await expect(rows).toHaveCount(2);
   await expect(rows.nth(0)).toContainText('Tuần 1');
   await expect(rows.nth(0)).toContainText('Đang mở');
   await expect(rows.nth(1)).toContainText('Sắp mở');
+
+  // week 2 has not opened: every rule may still change
+  const edit2 = org.locator('tr.edit-row').nth(1);
+  await edit2.locator('summary').click();
+  await edit2.getByLabel('Số câu hỏi').fill('6');
+  await edit2.getByLabel('Số câu theo chủ đề').fill('phu-luc: 3');
+  await edit2.getByRole('button', { name: 'Lưu tuần thi' }).click();
+  await expect(edit2.getByText('Đã thực hiện.')).toBeVisible();
 
   // a participant of a commune of Ứng Hòa takes week 1
   const p = await browser.newPage();

@@ -382,3 +382,23 @@ pub async fn admin_roster(unit_id: Uuid) -> Result<(String, Vec<(String, String,
     let (name, rows) = crate::server::units::roster(&state, &user, unit_id).await?;
     Ok((name, rows.into_iter().map(|r| (r.full_name, r.phone, r.position, r.activation_code)).collect()))
 }
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_update_round(id: Uuid, input: RoundInput) -> Result<AdminRound, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::admin::update_round(&state, &user, id, input).await
+}
+
+/// Gives a role to the account with this phone number (administrators only).
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn admin_set_role(phone: String, input: RoleInput) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    let phone = crate::server::service::parse_phone(&phone)?;
+    let target = crate::store::Store::user_by_phone(&state.store, phone.as_str())
+        .await
+        .map_err(crate::server::service::internal)?
+        .ok_or_else(|| AppError::not_found(crate::i18n::t().err_user_not_found))?;
+    crate::server::admin::set_role(&state, &user, target.id, input).await
+}

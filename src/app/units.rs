@@ -146,6 +146,7 @@ fn Units(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
                 <button type="submit" class="btn">{t().units_merge}</button>
             </form>
         </section>
+        <RoleForm units=units.clone() />
         <section class="card" aria-labelledby="roster-h">
             <h2 id="roster-h">{t().roster_import}</h2>
             <p class="muted">{t().roster_hint}</p>
@@ -255,6 +256,51 @@ pub fn ActivatePage() -> impl IntoView {
                 {action_error(move || action.value().get())}
                 <button type="submit" class="btn btn-primary btn-block">{t().activate_button}</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Administrators give an account a role over a unit subtree.
+#[component]
+fn RoleForm(units: Vec<UnitDto>) -> impl IntoView {
+    let phone = RwSignal::new(String::new());
+    let role = RwSignal::new("organizer".to_string());
+    let unit = RwSignal::new(String::new());
+    let save = Action::new(move |_: &()| {
+        let input = crate::model::RoleInput {
+            role: crate::model::Role::parse(&role.get_untracked()),
+            scope_unit_id: Uuid::parse_str(&unit.get_untracked()).ok(),
+        };
+        let phone = phone.get_untracked();
+        async move { api::admin_set_role(phone, input).await }
+    });
+    view! {
+        <section class="card" aria-labelledby="role-h">
+            <h2 id="role-h">{t().roles_title}</h2>
+            <p class="muted">{t().roles_hint}</p>
+            <form class="form" on:submit=move |ev| { ev.prevent_default(); save.dispatch(()); }>
+                <div class="row">
+                    <div class="field"><label for="role-phone">{t().field_phone}</label>
+                        <input id="role-phone" type="tel" required on:input=move |ev| phone.set(event_target_value(&ev)) /></div>
+                    <div class="field"><label for="role-role">{t().roles_role}</label>
+                        <select id="role-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                            <option value="organizer">{t().role_organizer}</option>
+                            <option value="viewer">{t().role_viewer}</option>
+                            <option value="participant">{t().role_participant}</option>
+                            <option value="admin">{t().role_admin}</option>
+                        </select></div>
+                    <div class="field"><label for="role-unit">{t().roles_unit}</label>
+                        <select id="role-unit" on:change=move |ev| unit.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {units.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()}
+                        </select></div>
+                </div>
+                {move || save.value().get().map(|r| match r {
+                    Ok(()) => view! { <p class="ok" role="status">{t().done}</p> }.into_any(),
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                })}
+                <button type="submit" class="btn">{t().roles_save}</button>
+            </form>
         </section>
     }
 }
