@@ -209,4 +209,30 @@ async fn roster_import_and_activation(backend: Backend) {
     assert!(list["members"].as_array().unwrap().iter().find(|m| m["phone"] == "0913000003").unwrap()["activation_code"].is_null());
 }
 
-both_backends!(unit_management, roster_import_and_activation);
+async fn units_import(backend: Backend) {
+    let Some(app) = spawn_app(backend, Config::default()).await else { return };
+    let b = &app.base;
+    let org = organizer(&app).await;
+    let send = |body: &'static str| {
+        let (org, b) = (org.clone(), b.clone());
+        async move {
+            let r = org.post(format!("{b}/api/v1/admin/units/import?file_name=dv.csv")).body(body).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let before = units(&app).await.len();
+    let bad = send("ma_don_vi,ten_don_vi,ma_don_vi_cap_tren,loai,so_can_bo\nUH-50,Xã Mới,UH,xã,40\nUH-50,Xã Trùng,UH,xã,1\nUH-52,,UH,xã,1\nUH-53,Xã Lạ,TH,xã,1\nUH-54,Xã Sai,UH,hành tinh,-3\n").await;
+    let rows: Vec<i64> = bad["row_errors"].as_array().unwrap().iter().map(|e| e["row"].as_i64().unwrap()).collect();
+    assert_eq!(rows, vec![3, 4, 5, 6], "{bad}");
+    assert_eq!(units(&app).await.len(), before, "nothing changed");
+    let good = send("ma_don_vi,ten_don_vi,ma_don_vi_cap_tren,loai,so_can_bo\nUH-50,Xã Mới,UH,xã,40\nUH-51,Thôn Một,UH-50,xã,12\nUH-01,Thị trấn Vân Đình (mới),UH,thị trấn,130\n").await;
+    assert_eq!(good["created"], 2, "{good}");
+    let all = units(&app).await;
+    assert_eq!(all.len(), before + 2);
+    let one = all.iter().find(|u| u["name"] == "Thôn Một").unwrap();
+    assert_eq!(one["parent_id"], all.iter().find(|u| u["name"] == "Xã Mới").unwrap()["id"]);
+    assert_eq!(all.iter().find(|u| u["name"] == "Thị trấn Vân Đình (mới)").unwrap()["headcount"], 130);
+}
+
+both_backends!(unit_management, roster_import_and_activation, units_import);

@@ -402,3 +402,12 @@ pub async fn admin_set_role(phone: String, input: RoleInput) -> Result<(), AppEr
         .ok_or_else(|| AppError::not_found(crate::i18n::t().err_user_not_found))?;
     crate::server::admin::set_role(&state, &user, target.id, input).await
 }
+
+/// Uploads a units file (field `file`): units created or updated, or every bad row.
+#[server(prefix = "/api/upload", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn admin_import_units(data: leptos::server_fn::codec::MultipartData) -> Result<RosterImport, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    let (name, bytes) = ctx::read_upload(data).await?;
+    crate::server::units::import_units(&state, &user, &name, &bytes).await
+}

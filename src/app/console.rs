@@ -297,7 +297,10 @@ fn RoundEdit(id: Uuid, input: RoundInput, started: bool) -> impl IntoView {
             prediction_kind: kind.get_untracked(),
             min_gap_ms: num(gap).max(0) * MINUTE,
             shuffle_options: shuffle.get_untracked(),
-            draw_rules: crate::domain::draw::DrawRules { topics: lines_map(&topics.get_untracked()), difficulty: lines_map(&difficulty.get_untracked()) },
+            draw_rules: crate::domain::draw::DrawRules {
+                topics: lines_map(&topics.get_untracked()),
+                difficulty: lines_map(&difficulty.get_untracked()),
+            },
         };
         async move { api::admin_update_round(id, body).await }
     });

@@ -93,6 +93,14 @@ fn Units(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
         }
     });
     let roster = Action::new_local(|data: &super::util::FormData| api::admin_import_roster(data.clone().into()));
+    let unit_file = Action::new_local(|data: &super::util::FormData| api::admin_import_units(data.clone().into()));
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = unit_file.value().get() {
+            if r.created > 0 {
+                refresh.update(|n| *n += 1);
+            }
+        }
+    });
     let listed = units.clone();
     view! {
         <div class="table-wrap">
@@ -145,6 +153,22 @@ fn Units(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
                 {action_error(move || merge.value().get())}
                 <button type="submit" class="btn">{t().units_merge}</button>
             </form>
+        </section>
+        <section class="card" aria-labelledby="units-import-h">
+            <h2 id="units-import-h">{t().units_import}</h2>
+            <p class="muted">{t().units_import_hint}</p>
+            <form class="form" on:submit=move |ev| { if let Some(d) = super::util::form_data(ev) { unit_file.dispatch_local(d); } }>
+                <div class="field"><label for="units-file">{t().bank_file}</label>
+                    <input id="units-file" name="file" type="file" accept=".csv,.xlsx" required /></div>
+                <button type="submit" class="btn btn-primary" disabled=move || unit_file.pending().get()>{t().bank_upload}</button>
+            </form>
+            <Show when=move || unit_file.pending().get()>
+                <p role="status"><progress aria-label=t().bank_checking></progress>" "{t().bank_checking}</p>
+            </Show>
+            {move || unit_file.value().get().map(|r| match r {
+                Ok(r) => view! { <RosterResult r /> }.into_any(),
+                Err(error) => view! { <ErrorBox error /> }.into_any(),
+            })}
         </section>
         <RoleForm units=units.clone() />
         <section class="card" aria-labelledby="roster-h">

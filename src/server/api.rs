@@ -371,6 +371,19 @@ async fn roster_import(
     Ok(Json(super::units::import_roster(&s, &user, q.file_name.as_deref().unwrap_or("danh-sach.csv"), &body).await?))
 }
 
+async fn units_import(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<RosterImport>> {
+    let user = auth::require_user(&s, &h).await?;
+    if body.is_empty() {
+        return Err(AppError::validation(t().err_file_missing).into());
+    }
+    Ok(Json(super::units::import_units(&s, &user, q.file_name.as_deref().unwrap_or("don-vi.csv"), &body).await?))
+}
+
 #[derive(Deserialize)]
 struct ActivateBody {
     phone: String,
@@ -557,6 +570,7 @@ pub fn upload_routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/admin/questions/import", post(bank_import))
         .route("/api/v1/admin/rosters/import", post(roster_import))
+        .route("/api/v1/admin/units/import", post(units_import))
         .layer(axum::extract::DefaultBodyLimit::max(super::router::UPLOAD_LIMIT))
 }
 

@@ -5,13 +5,18 @@ use super::admin::{audit, scope_of, Scope};
 use super::bank_io::{read_table, Layout, RowError};
 use super::service::{internal, parse_phone, require_organizer};
 use super::state::AppState;
-use crate::domain::units::{subtree, Unit};
+use crate::domain::units::{subtree, Unit, UnitKind};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::t;
 use crate::model::*;
 use crate::store::{RosterRow, RosterUser, Store, StoreError, UserRecord};
 use std::collections::HashMap;
 use uuid::Uuid;
+
+pub const UNITS: Layout = Layout {
+    columns: &["ma_don_vi", "ten_don_vi", "ma_don_vi_cap_tren", "loai", "so_can_bo"],
+    required: &["ma_don_vi", "ten_don_vi", "ma_don_vi_cap_tren"],
+};
 
 pub const ROSTER: Layout =
     Layout { columns: &["ho_ten", "dien_thoai", "chuc_vu", "ma_don_vi"], required: &["ho_ten", "dien_thoai", "ma_don_vi"] };
@@ -240,4 +245,112 @@ pub async fn activate(state: &AppState, phone: &str, code: &str, password: Strin
         return Err(AppError::new(ErrorCode::Unauthorized, t().err_activation));
     }
     super::service::login(state, LoginInput { phone: phone.as_str().into(), password }, ip).await
+}
+
+fn parse_kind(s: &str) -> Option<UnitKind> {
+    let f = crate::domain::text::fold(s);
+    UnitKind::parse(&f).or(match f.as_str() {
+        "" | "xa" | "phuong" | "thi tran" | "xa, phuong" => Some(UnitKind::Commune),
+        "quan" | "huyen" | "thi xa" | "quan, huyen" => Some(UnitKind::District),
+        "co quan" | "don vi" | "co quan, don vi" => Some(UnitKind::Agency),
+        _ => None,
+    })
+}
+
+/// Imports units (code, name, parent's code, kind, headcount): a known code updates
+/// that unit, a new one creates it under its parent (given in the file or already
+/// there). All or nothing, every bad row listed.
+pub async fn import_units(state: &AppState, user: &UserRecord, file_name: &str, bytes: &[u8]) -> AppResult<RosterImport> {
+    require_organizer(user)?;
+    let mut scope = scope_of(state, user).await?;
+    let mut result = RosterImport { created: 0, by_unit: vec![], file_error: None, row_errors: vec![] };
+    let rows = match read_table(file_name, bytes, UNITS) {
+        Ok(r) => r,
+        Err(e) => {
+            result.file_error = Some(e.to_string());
+            return Ok(result);
+        }
+    };
+    let all = units(state).await?;
+    let mut codes: HashMap<String, Uuid> =
+        state.store.unit_codes().await.map_err(internal)?.into_iter().filter_map(|u| u.code.map(|c| (c.to_uppercase(), u.id))).collect();
+    let mut in_file: HashMap<String, usize> = HashMap::new();
+    let (mut creates, mut updates, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    for (row, m) in rows {
+        let cell = |c: &str| m.get(c).map(|s| s.trim().to_string()).unwrap_or_default();
+        let mut reasons = Vec::new();
+        let code = cell("ma_don_vi").to_uppercase();
+        let name = cell("ten_don_vi");
+        let parent_code = cell("ma_don_vi_cap_tren").to_uppercase();
+        if code.is_empty() || code.len() > 40 {
+            reasons.push(t().err_unit_code_invalid.to_string());
+        }
+        if let Some(first) = in_file.insert(code.clone(), row) {
+            reasons.push(format!("{} {first}", t().err_unit_code_duplicate));
+        }
+        if name.is_empty() || name.chars().count() > 200 {
+            reasons.push(t().err_unit_name.to_string());
+        }
+        let kind = parse_kind(&cell("loai"));
+        if kind.is_none() {
+            reasons.push(format!("{}: {}", t().err_unit_kind, cell("loai")));
+        }
+        let headcount = match cell("so_can_bo").as_str() {
+            "" => Some(0),
+            h => h.parse::<i64>().ok().filter(|h| (0..=10_000_000).contains(h)),
+        };
+        if headcount.is_none() {
+            reasons.push(t().err_headcount.to_string());
+        }
+        let parent = codes.get(&parent_code).copied();
+        match parent {
+            None => reasons.push(format!("{} \"{parent_code}\"", t().err_roster_unit_code)),
+            Some(p) if !scope.covers(Some(p)) => reasons.push(format!("{} {parent_code}", t().err_roster_unit_scope)),
+            _ => {}
+        }
+        if !reasons.is_empty() {
+            errors.push(RowError { row, reasons });
+            continue;
+        }
+        let (kind, headcount, parent) = (kind.unwrap_or(UnitKind::Commune), headcount.unwrap_or(0), parent);
+        match codes.get(&code).copied() {
+            Some(id) => {
+                if !scope.covers(Some(id)) || parent.is_some_and(|p| subtree(&all, id).contains(&p)) {
+                    errors.push(RowError { row, reasons: vec![t().err_unit_cycle.to_string()] });
+                    continue;
+                }
+                updates.push(Unit { id, parent_id: parent, name, kind, headcount });
+            }
+            None => {
+                let unit = Unit { id: Uuid::new_v4(), parent_id: parent, name, kind, headcount };
+                // later rows may hang under this one
+                codes.insert(code.clone(), unit.id);
+                if let Scope::Units(s) = &mut scope {
+                    s.insert(unit.id);
+                }
+                creates.push((unit, code));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        result.row_errors = errors.into_iter().map(|e| RowProblem { row: e.row, reasons: e.reasons }).collect();
+        return Ok(result);
+    }
+    state.store.apply_units(&creates, &updates, state.now()).await.map_err(|e| match e {
+        StoreError::Conflict(_) => AppError::validation(t().err_unit_code_taken),
+        e => internal(e),
+    })?;
+    result.created = creates.len();
+    result.by_unit = creates.iter().map(|(u, _)| (u.id, u.name.clone(), 0)).collect();
+    audit(
+        state,
+        user,
+        "units.import",
+        "file",
+        Uuid::new_v4(),
+        None::<&()>,
+        Some(&serde_json::json!({"file": file_name, "created": creates.len(), "updated": updates.len()})),
+    )
+    .await?;
+    Ok(result)
 }

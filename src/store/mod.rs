@@ -54,6 +54,8 @@ pub trait Store: Send + Sync + 'static {
     /// Units in use (not merged into another).
     fn list_units(&self) -> impl Future<Output = StoreResult<Vec<Unit>>> + Send;
     fn unit_codes(&self) -> impl Future<Output = StoreResult<Vec<UnitCode>>> + Send;
+    /// Creates (with their codes) and updates units in one transaction: all or nothing.
+    fn apply_units(&self, creates: &[(Unit, String)], updates: &[Unit], now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
     /// Renames, moves or changes the headcount of a unit.
     fn update_unit(&self, unit: &Unit) -> impl Future<Output = StoreResult<()>> + Send;
     /// Moves everything of `source` (children, members, their participations, contests,
@@ -240,6 +242,7 @@ delegate! {
     fn insert_unit(&self, unit: &Unit, code: Option<&str>, now: Millis) -> StoreResult<()>;
     fn list_units(&self) -> StoreResult<Vec<Unit>>;
     fn unit_codes(&self) -> StoreResult<Vec<UnitCode>>;
+    fn apply_units(&self, creates: &[(Unit, String)], updates: &[Unit], now: Millis) -> StoreResult<()>;
     fn update_unit(&self, unit: &Unit) -> StoreResult<()>;
     fn merge_units(&self, source: Uuid, target: Uuid) -> StoreResult<()>;
     fn insert_roster(&self, users: &[RosterUser], now: Millis) -> StoreResult<()>;

@@ -441,6 +441,38 @@ macro_rules! store_impl {
                 Ok(sqlx::query_as("SELECT id, code FROM units WHERE merged_into IS NULL").fetch_all(self.reader()).await?)
             }
 
+            async fn apply_units(&self, creates: &[(Unit, String)], updates: &[Unit], now: Millis) -> StoreResult<()> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                // parents before children: the caller orders creates so
+                for (u, code) in creates {
+                    let r = sqlx::query("INSERT INTO units (id, parent_id, code, name, kind, headcount, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(u.id)
+                        .bind(u.parent_id)
+                        .bind(code)
+                        .bind(&u.name)
+                        .bind(u.kind.as_str())
+                        .bind(u.headcount)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await;
+                    if let Err(e) = r {
+                        return Err(if is_unique_violation(&e) { StoreError::Conflict("unit code") } else { e.into() });
+                    }
+                }
+                for u in updates {
+                    sqlx::query("UPDATE units SET parent_id = $2, name = $3, kind = $4, headcount = $5 WHERE id = $1")
+                        .bind(u.id)
+                        .bind(u.parent_id)
+                        .bind(&u.name)
+                        .bind(u.kind.as_str())
+                        .bind(u.headcount)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn update_unit(&self, u: &Unit) -> StoreResult<()> {
                 let n = sqlx::query("UPDATE units SET parent_id = $2, name = $3, kind = $4, headcount = $5 WHERE id = $1 AND merged_into IS NULL")
                     .bind(u.id)
