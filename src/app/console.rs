@@ -2,7 +2,7 @@
 //! publish, export, clone), the audit log; and the public published results.
 use super::api;
 use super::util::{action_error, ErrorBox};
-use crate::domain::time::{format_hanoi, format_seconds, parse_hanoi_local, to_hanoi_local, DAY, MINUTE};
+use crate::domain::time::{format_hanoi, parse_hanoi_local, to_hanoi_local, DAY, MINUTE};
 use crate::domain::RoundStatus;
 use crate::i18n::{round_status_label, t};
 use crate::model::{AdminRound, ContestDto, ContestInput, RoundInput, UnitDto, WeeklyInput};
@@ -511,28 +511,7 @@ pub fn ResultsPage() -> impl IntoView {
                         <section class="card" aria-labelledby="results-h">
                             <h1 id="results-h">{t().results_title}" — "{r.leaderboard.round_title.clone()}</h1>
                             <p class="muted">{t().results_published_at}" "{format_hanoi(r.published_at)}" · "{r.leaderboard.participants}" "{t().participants_count}</p>
-                            <div class="table-wrap">
-                                <table id="results">
-                                    <thead><tr>
-                                        <th scope="col">{t().col_rank}</th>
-                                        <th scope="col">{t().col_name}</th>
-                                        <th scope="col">{t().col_unit}</th>
-                                        <th scope="col">{t().col_score}</th>
-                                        <th scope="col">{t().col_time}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {r.leaderboard.entries.into_iter().map(|e| view! {
-                                            <tr>
-                                                <td>{e.rank}</td>
-                                                <td>{e.full_name}<br /><span class="muted">{e.phone_masked}</span></td>
-                                                <td>{e.unit_name}</td>
-                                                <td>{e.score}"/"{e.max_score}</td>
-                                                <td>{format_seconds(e.time_used_ms)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            <super::leaderboard::EntriesTable entries=r.leaderboard.entries id="results" />
                         </section>
                     }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),

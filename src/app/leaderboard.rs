@@ -44,33 +44,42 @@ fn Board(board: Leaderboard) -> impl IntoView {
             {if board.entries.is_empty() {
                 view! { <p>{t().leaderboard_empty}</p> }.into_any()
             } else {
-                view! {
-                    <div class="table-wrap">
-                        <table>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t().col_rank}</th>
-                                    <th scope="col">{t().col_name}</th>
-                                    <th scope="col">{t().col_unit}</th>
-                                    <th scope="col">{t().col_score}</th>
-                                    <th scope="col">{t().col_time}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {board.entries.into_iter().map(|e| view! {
-                                    <tr>
-                                        <td>{e.rank}</td>
-                                        <td>{e.full_name}<br /><span class="muted">{e.phone_masked}</span></td>
-                                        <td>{e.unit_name}</td>
-                                        <td>{e.score}"/"{e.max_score}</td>
-                                        <td>{format_seconds(e.time_used_ms)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
+                view! { <EntriesTable entries=board.entries id="board" /> }.into_any()
             }}
         </section>
+    }
+}
+
+/// An individual ranking table (phone numbers masked), with prizes when awarded.
+#[component]
+pub fn EntriesTable(entries: Vec<crate::model::LeaderboardEntry>, id: &'static str) -> impl IntoView {
+    let prizes = entries.iter().any(|e| e.prize.is_some());
+    view! {
+        <div class="table-wrap">
+            <table id=id>
+                <thead>
+                    <tr>
+                        <th scope="col">{t().col_rank}</th>
+                        <th scope="col">{t().col_name}</th>
+                        <th scope="col">{t().col_unit}</th>
+                        <th scope="col">{t().col_score}</th>
+                        <th scope="col">{t().col_time}</th>
+                        {prizes.then(|| view! { <th scope="col">{t().col_prize}</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {entries.into_iter().map(|e| view! {
+                        <tr>
+                            <td>{e.rank}</td>
+                            <td>{e.full_name}<br /><span class="muted">{e.phone_masked}</span></td>
+                            <td>{e.unit_name}</td>
+                            <td>{e.score}"/"{e.max_score}</td>
+                            <td>{format_seconds(e.time_used_ms)}</td>
+                            {prizes.then(|| view! { <td>{e.prize.unwrap_or_default()}</td> })}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
