@@ -144,6 +144,12 @@ async fn scope_is_enforced(backend: Backend) {
     let rounds: Vec<Value> = outsider.get(format!("{b}/api/v1/rounds")).send().await.unwrap().json().await.unwrap();
     assert!(rounds.iter().all(|r| r["id"] != rid));
     assert_eq!(outsider.post(format!("{b}/api/v1/rounds/{rid}/attempts")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    for path in ["leaderboard", "units", "results"] {
+        assert_eq!(outsider.get(format!("{b}/api/v1/rounds/{rid}/{path}")).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(client().get(format!("{b}/api/v1/rounds/{rid}/{path}")).send().await.unwrap().status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(participant.get(format!("{b}/api/v1/rounds/{rid}/leaderboard")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(org_uh.get(format!("{b}/api/v1/rounds/{rid}/units")).send().await.unwrap().status(), StatusCode::OK);
     let rounds: Vec<Value> = participant.get(format!("{b}/api/v1/rounds")).send().await.unwrap().json().await.unwrap();
     assert!(rounds.iter().any(|r| r["id"] == rid));
     assert_eq!(participant.post(format!("{b}/api/v1/rounds/{rid}/attempts")).send().await.unwrap().status(), StatusCode::CREATED);

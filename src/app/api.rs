@@ -175,7 +175,9 @@ pub async fn server_time() -> Result<i64, AppError> {
 
 #[server]
 pub async fn get_leaderboard(round_id: Uuid) -> Result<Leaderboard, AppError> {
-    crate::server::service::leaderboard(&ctx::state()?, round_id, 100).await
+    let state = ctx::state()?;
+    crate::server::service::check_round_visible(&state, ctx::user(&state).await?.as_ref(), round_id).await?;
+    crate::server::service::leaderboard(&state, round_id, 100).await
 }
 
 #[server]
@@ -334,7 +336,9 @@ pub async fn admin_audit() -> Result<Vec<crate::model::AuditView>, AppError> {
 
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn get_results(round_id: Uuid) -> Result<PublishedResults, AppError> {
-    crate::server::admin::published(&ctx::state()?, round_id).await
+    let state = ctx::state()?;
+    crate::server::service::check_round_visible(&state, ctx::user(&state).await?.as_ref(), round_id).await?;
+    crate::server::admin::published(&state, round_id).await
 }
 
 #[server]

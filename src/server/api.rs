@@ -197,9 +197,11 @@ struct BoardQuery {
 
 async fn leaderboard(
     State(s): State<AppState>,
+    h: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> ApiResult<Json<Leaderboard>> {
+    service::check_round_visible(&s, auth::current_user(&s, &h).await?.as_ref(), id).await?;
     Ok(Json(service::leaderboard(&s, id, q.limit.unwrap_or(100)).await?))
 }
 
@@ -314,7 +316,8 @@ async fn contest_ranking(
     Ok(Json(super::ranking::contest_ranking(&s, id, q.limit.unwrap_or(100).clamp(1, 1_000) as usize).await?))
 }
 
-async fn round_units(State(s): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Vec<UnitStat>>> {
+async fn round_units(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Vec<UnitStat>>> {
+    service::check_round_visible(&s, auth::current_user(&s, &h).await?.as_ref(), id).await?;
     Ok(Json(super::ranking::round_units(&s, id).await?))
 }
 
@@ -397,7 +400,8 @@ async fn activate(State(s): State<AppState>, Peer(peer): Peer, h: HeaderMap, Bod
     Ok(with_cookie(StatusCode::OK, auth::session_cookie(&token, s.config.cookie_secure), me))
 }
 
-async fn results(State(s): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<PublishedResults>> {
+async fn results(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<PublishedResults>> {
+    service::check_round_visible(&s, auth::current_user(&s, &h).await?.as_ref(), id).await?;
     Ok(Json(super::admin::published(&s, id).await?))
 }
 

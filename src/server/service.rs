@@ -474,3 +474,26 @@ pub fn require_organizer(user: &UserRecord) -> AppResult<()> {
         Role::Participant | Role::Viewer => Err(AppError::forbidden()),
     }
 }
+
+/// A private contest's rounds (leaderboards, results, statistics) are seen only by
+/// its audience and by organizers and viewers whose scope covers it; public ones by all.
+pub async fn check_round_visible(state: &AppState, user: Option<&UserRecord>, round_id: Uuid) -> AppResult<()> {
+    let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
+    let Some(contest) = state.store.contest(round.contest_id).await.map_err(internal)? else { return Ok(()) };
+    if contest.visibility == "public" {
+        return Ok(());
+    }
+    let hidden = || AppError::not_found(t().err_round_not_found);
+    let user = user.ok_or_else(hidden)?;
+    let units = state.store.list_units().await.map_err(internal)?;
+    let in_audience = contest.audience_unit_id.is_none_or(|root| crate::domain::units::subtree(&units, root).contains(&user.unit_id));
+    let in_scope = match Role::parse(&user.role) {
+        Role::Participant => false,
+        _ => super::admin::scope_of(state, user).await?.covers(contest.audience_unit_id),
+    };
+    if in_audience || in_scope {
+        Ok(())
+    } else {
+        Err(hidden())
+    }
+}
