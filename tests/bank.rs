@@ -193,6 +193,14 @@ async fn edits_never_change_a_past_attempt(backend: Backend) {
         .any(|q| q.version_id == version_id || q.version_id.to_string() == edited["id"].as_str().unwrap()));
     let listed: Value = org.get(format!("{b}/api/v1/admin/questions?status=retired")).send().await.unwrap().json().await.unwrap();
     assert_eq!(listed["total"], 1);
+    // both organizer actions are audited, with the question before and after the edit
+    let log: Vec<Value> = org.get(format!("{b}/api/v1/admin/audit")).send().await.unwrap().json().await.unwrap();
+    let edit = log.iter().find(|e| e["action"] == "question.edit").unwrap();
+    assert!(
+        edit["before"].as_str().unwrap().contains(served.stem.as_str())
+            && edit["after"].as_str().unwrap().contains("Nội dung đã sửa hoàn toàn?")
+    );
+    assert!(log.iter().any(|e| e["action"] == "question.retire"));
     // participants cannot manage the bank
     let r = p.get(format!("{b}/api/v1/admin/questions")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);

@@ -1,5 +1,6 @@
 //! The question bank for organizers: list and filter, create and edit (each
 //! edit a new version), retire, topics, and import/export in CSV and XLSX.
+use super::admin::audit;
 use super::bank_io::{self, BankRow, STATUS_ACTIVE, STATUS_RETIRED};
 use super::service::{internal, require_organizer};
 use super::state::AppState;
@@ -109,16 +110,19 @@ pub async fn save(state: &AppState, user: &UserRecord, id: Option<Uuid>, mut dra
             if draft.key.as_deref().is_none_or(|k| k.trim().is_empty()) {
                 draft.key = Some(format!("q-{}", &Uuid::new_v4().simple().to_string()[..8]));
             }
-            state.store.insert_question(&draft, now).await.map_err(|e| match e {
+            let id = state.store.insert_question(&draft, now).await.map_err(|e| match e {
                 StoreError::Conflict(_) => AppError::validation(t().err_duplicate_key),
                 e => internal(e),
-            })
+            })?;
+            audit(state, user, "question.create", "question", id, None::<&()>, Some(&draft)).await?;
+            Ok(id)
         }
         Some(id) => {
             let current = bank.into_iter().find(|b| b.id == id).ok_or_else(|| AppError::not_found(t().err_question_not_found))?;
             draft.key = current.key.clone();
             if current.draft != draft {
                 state.store.save_version(id, &draft, &current.status, now).await.map_err(internal)?;
+                audit(state, user, "question.edit", "question", id, Some(&current.draft), Some(&draft)).await?;
             }
             Ok(id)
         }
@@ -131,7 +135,8 @@ pub async fn set_status(state: &AppState, user: &UserRecord, id: Uuid, retired: 
     state.store.set_question_status(id, status, state.now()).await.map_err(|e| match e {
         StoreError::NotFound => AppError::not_found(t().err_question_not_found),
         e => internal(e),
-    })
+    })?;
+    audit(state, user, if retired { "question.retire" } else { "question.restore" }, "question", id, None::<&()>, Some(&status)).await
 }
 
 pub async fn add_topic(state: &AppState, user: &UserRecord, slug: String, name: String) -> AppResult<()> {
@@ -149,7 +154,18 @@ pub async fn add_topic(state: &AppState, user: &UserRecord, slug: String, name: 
         return Err(AppError::validation(t().err_topic_exists));
     }
     let position = existing.len() as i64;
-    state.store.upsert_topic(&Topic { slug, name, description: String::new(), position }).await.map_err(internal)
+    let topic = Topic { slug, name, description: String::new(), position };
+    state.store.upsert_topic(&topic).await.map_err(internal)?;
+    audit(
+        state,
+        user,
+        "topic.create",
+        "topic",
+        Uuid::new_v4(),
+        None::<&()>,
+        Some(&serde_json::json!({"slug": topic.slug, "name": topic.name})),
+    )
+    .await
 }
 
 fn rows_of(bank: Vec<BankQuestion>) -> Vec<BankRow> {
@@ -167,6 +183,7 @@ pub enum Format {
 pub async fn export(state: &AppState, user: &UserRecord, format: Format) -> AppResult<(String, &'static str, Vec<u8>)> {
     require_organizer(user)?;
     let rows = rows_of(state.store.list_bank().await.map_err(internal)?);
+    audit(state, user, "questions.export", "bank", Uuid::nil(), None::<&()>, Some(&rows.len())).await?;
     encode(rows, format, "ngan-hang-cau-hoi")
 }
 
@@ -298,6 +315,16 @@ pub async fn commit_import(state: &AppState, user: &UserRecord, import_id: Uuid)
         e => internal(e),
     })?;
     state.invalidate_question_pool().await;
+    audit(
+        state,
+        user,
+        "questions.import",
+        "import",
+        import_id,
+        None::<&()>,
+        Some(&serde_json::json!({"creates": creates, "updates": ops.len() - creates})),
+    )
+    .await?;
     Ok(ImportDone { creates, updates: ops.len() - creates, unchanged: 0 })
 }
 
