@@ -3,18 +3,11 @@
 //! rules, audiences and the gap between attempts. On SQLite and PostgreSQL.
 mod common;
 
-use common::{client, spawn_app, Backend, TestApp};
+use common::{client, login, spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
 use thi24::store::Store;
-
-async fn login(app: &TestApp, phone: &str, password: &str) -> reqwest::Client {
-    let c = client();
-    let r = c.post(format!("{}/api/v1/auth/login", app.base)).json(&json!({"phone": phone, "password": password})).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
-    c
-}
 
 async fn unit_id(app: &TestApp, name: &str) -> String {
     let units: Vec<Value> = reqwest::get(format!("{}/api/v1/units", app.base)).await.unwrap().json().await.unwrap();

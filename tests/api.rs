@@ -44,14 +44,7 @@ async fn open_round(app: &TestApp) -> String {
 
 /// An admin creates a round in the demo contest.
 async fn create_round(app: &TestApp, body: Value) -> String {
-    let admin = client();
-    let r = admin
-        .post(format!("{}/api/v1/auth/login", app.base))
-        .json(&json!({"phone": "0900000000", "password": app.admin_password}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    let admin = common::admin(app).await;
     let contest = thi24::server::seed::DEMO_CONTEST;
     let r = admin.post(format!("{}/api/v1/admin/contests/{contest}/rounds", app.base)).json(&body).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());

@@ -3,23 +3,11 @@
 //! practice. On SQLite and PostgreSQL.
 mod common;
 
-use common::{client, spawn_app, Backend, TestApp};
+use common::{admin, client, spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
 use thi24::store::Store;
-
-async fn admin(app: &TestApp) -> reqwest::Client {
-    let c = client();
-    let r = c
-        .post(format!("{}/api/v1/auth/login", app.base))
-        .json(&json!({"phone": "0900000000", "password": app.admin_password}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    c
-}
 
 async fn bank_snapshot(app: &TestApp) -> Vec<(Option<String>, uuid::Uuid, i64, String)> {
     let mut v: Vec<_> =

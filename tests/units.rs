@@ -2,18 +2,11 @@
 //! imports with activation codes, activation. On SQLite and PostgreSQL.
 mod common;
 
-use common::{client, spawn_app, Backend, TestApp};
+use common::{client, login, spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
 use thi24::store::Store;
-
-async fn login(app: &TestApp, phone: &str, password: &str) -> reqwest::Client {
-    let c = client();
-    let r = c.post(format!("{}/api/v1/auth/login", app.base)).json(&json!({"phone": phone, "password": password})).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    c
-}
 
 async fn units(app: &TestApp) -> Vec<Value> {
     reqwest::get(format!("{}/api/v1/units", app.base)).await.unwrap().json().await.unwrap()

@@ -93,7 +93,7 @@ fn UnitPicker(units: Vec<UnitDto>) -> impl IntoView {
             paths.iter().filter(|p| text::matches(&q, p)).count()
         }
     };
-    let depth_of = depths(&units);
+    let depth_of: Vec<usize> = units.iter().map(|u| super::util::unit_depth(&units, u)).collect();
     view! {
         <fieldset class="field unit-picker">
             <legend>{t().field_unit}</legend>
@@ -158,26 +158,6 @@ fn path_names(units: &[UnitDto]) -> Vec<String> {
             }
             names.reverse();
             names.join(" ")
-        })
-        .collect()
-}
-
-/// How deep each unit sits in the tree (the city is 0).
-fn depths(units: &[UnitDto]) -> Vec<usize> {
-    units
-        .iter()
-        .map(|u| {
-            let (mut d, mut parent) = (0, u.parent_id);
-            while let Some(p) = parent {
-                match units.iter().find(|x| x.id == p) {
-                    Some(x) if d < 32 => {
-                        d += 1;
-                        parent = x.parent_id;
-                    }
-                    _ => break,
-                }
-            }
-            d
         })
         .collect()
 }

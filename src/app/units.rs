@@ -27,20 +27,6 @@ pub fn UnitsPage() -> impl IntoView {
     }
 }
 
-fn depth(units: &[UnitDto], u: &UnitDto) -> usize {
-    let (mut d, mut p) = (0, u.parent_id);
-    while let Some(id) = p {
-        match units.iter().find(|x| x.id == id) {
-            Some(x) if d < 32 => {
-                d += 1;
-                p = x.parent_id;
-            }
-            _ => break,
-        }
-    }
-    d
-}
-
 #[component]
 fn Units(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
     let options = units.clone();
@@ -113,7 +99,7 @@ fn Units(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
                 <tbody>
                     {listed.iter().map(|u| view! {
                         <tr>
-                            <td style=format!("padding-left:{}rem", 0.6 + depth(&listed, u) as f32 * 1.2)>{u.name.clone()}</td>
+                            <td style=format!("padding-left:{}rem", 0.6 + super::util::unit_depth(&listed, u) as f32 * 1.2)>{u.name.clone()}</td>
                             <td>{u.headcount}</td>
                             <td><A href=format!("/quan-tri/don-vi/{}/danh-sach", u.id)>{t().units_roster}</A></td>
                         </tr>

@@ -85,3 +85,18 @@ pub fn form_data(ev: leptos::ev::SubmitEvent) -> Option<FormData> {
     #[cfg(not(feature = "hydrate"))]
     None
 }
+
+/// How deep a unit sits in the tree (the city is 0); cycles and orphans stop the walk.
+pub fn unit_depth(units: &[crate::model::UnitDto], u: &crate::model::UnitDto) -> usize {
+    let (mut d, mut parent) = (0, u.parent_id);
+    while let Some(p) = parent {
+        match units.iter().find(|x| x.id == p) {
+            Some(x) if d < 32 => {
+                d += 1;
+                parent = x.parent_id;
+            }
+            _ => break,
+        }
+    }
+    d
+}

@@ -126,3 +126,21 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// A client logged in with this phone number and password.
+pub async fn login(app: &TestApp, phone: &str, password: &str) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .json(&serde_json::json!({"phone": phone, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK, "{}", r.text().await.unwrap());
+    c
+}
+
+/// The seeded administrator, logged in.
+pub async fn admin(app: &TestApp) -> reqwest::Client {
+    login(app, "0900000000", &app.admin_password).await
+}
