@@ -1,8 +1,12 @@
 # The two commands of the README. Everything else is in scripts/.
-.PHONY: run test bench
+.PHONY: run test bench bench-boards recompute
 run:   ## build and serve the app on http://127.0.0.1:3000 (SQLite under data/)
 	scripts/run.sh
 test:  ## install test prerequisites and run every test
 	scripts/test.sh
 bench: ## attempt starts/submits per second against a running server (see README)
 	cargo run --release --example bench -- $(ARGS)
+bench-boards: ## boards at city scale: 1,000,000 attempts; ARGS="--database postgres://…" for PostgreSQL
+	cargo run --release --features ssr --example boards_bench -- $(ARGS)
+recompute: ## rebuild the leaderboards' aggregates from the attempts (DATABASE_URL as for run)
+	cargo run --release --features ssr --bin thi24 -- recompute

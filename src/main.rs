@@ -19,6 +19,37 @@ async fn main() {
         eprintln!("Không kết nối được cơ sở dữ liệu {url}: {e}");
         std::process::exit(1)
     });
+    // `thi24 recompute`: rebuild the leaderboards' aggregates from the attempts, then exit.
+    if std::env::args().nth(1).as_deref() == Some("recompute") {
+        use thi24::store::Store;
+        let started = std::time::Instant::now();
+        match store.recompute_aggregates().await {
+            Ok(r) => {
+                println!(
+                    "Đã tính lại số liệu tổng hợp: {} dòng; {} lượt tham gia được sửa; {:.1} giây.",
+                    r.rows_rebuilt,
+                    r.participations_fixed,
+                    started.elapsed().as_secs_f64()
+                );
+                return;
+            }
+            Err(e) => {
+                eprintln!("Không tính lại được số liệu tổng hợp: {e}");
+                std::process::exit(1)
+            }
+        }
+    }
+    {
+        // a database from before the aggregates existed gets them built once
+        use thi24::store::Store;
+        if store.needs_backfill().await.unwrap_or(false) {
+            tracing::info!("building leaderboard aggregates from attempts");
+            if let Err(e) = store.recompute_aggregates().await {
+                eprintln!("Không tính được số liệu tổng hợp: {e}");
+                std::process::exit(1)
+            }
+        }
+    }
     let state = AppState::new(store, SystemClock::shared(), options, Config::from_env());
     let seed_demo = std::env::var("SEED_DEMO").map(|v| v != "0").unwrap_or(true);
     if seed_demo {

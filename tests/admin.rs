@@ -381,8 +381,17 @@ async fn contest_ranking_prizes_and_units(backend: Backend) {
     // the round's own board carries its prizes once closed
     let board: Value = client().get(format!("{b}/api/v1/rounds/{r1}/leaderboard")).send().await.unwrap().json().await.unwrap();
     assert_eq!(board["entries"][0]["prize"], "Giải Nhất");
-    let round_units: Vec<Value> = client().get(format!("{b}/api/v1/rounds/{r1}/units")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(round_units.len(), 2);
+    // the round's unit board: the districts under the city, rolled up
+    let board: Value = client().get(format!("{b}/api/v1/rounds/{r1}/units")).send().await.unwrap().json().await.unwrap();
+    let taking: Vec<(&str, i64)> = board["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["participants"].as_i64().unwrap() > 0)
+        .map(|u| (u["unit_name"].as_str().unwrap(), u["participants"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(taking, vec![("Quận Tây Hồ", 2), ("Huyện Ứng Hòa", 1)]);
+    assert_eq!(board["total"]["participants"], 3);
     let x = admin.get(format!("{b}/api/v1/admin/contests/{cid}/export.xlsx")).send().await.unwrap();
     assert_eq!(x.status(), StatusCode::OK);
     assert!(x.bytes().await.unwrap().starts_with(b"PK"));

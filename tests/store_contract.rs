@@ -234,14 +234,14 @@ async fn contract(backend: Backend) {
     let ob = s.start_attempt(&StartRequest { user_id: other.id, ..req(T0 + 400_000) }).await.unwrap();
     answer_all(&s, ob.attempt_id, other.id, 2, T0 + 401_000).await;
     s.finalise_attempt(ob.attempt_id, T0 + 410_000, true, None).await.unwrap();
-    let standings = s.round_standings(r.id, 10).await.unwrap();
+    let standings = s.round_standings(r.id, None, 10).await.unwrap();
     assert_eq!(
         standings.iter().map(|x| (x.full_name.as_str(), x.score, x.time_used_ms)).collect::<Vec<_>>(),
         vec![("Trần B", 2, 10_000), ("Nguyễn Văn A", 2, 30_000)]
     );
-    assert_eq!(s.round_standings(r.id, 1).await.unwrap().len(), 1);
-    assert_eq!(s.rank_of(r.id, 2, 30_000, T0 + 130_000).await.unwrap(), (1, 2));
-    assert_eq!(s.rank_of(r.id, 2, 10_000, T0 + 410_000).await.unwrap(), (0, 2));
+    assert_eq!(s.round_standings(r.id, None, 1).await.unwrap().len(), 1);
+    assert_eq!(s.rank_of(r.id, 2, None, 30_000, T0 + 130_000).await.unwrap(), (1, 2));
+    assert_eq!(s.rank_of(r.id, 2, None, 10_000, T0 + 410_000).await.unwrap(), (0, 2));
 }
 
 #[tokio::test]

@@ -106,11 +106,17 @@ async fn unit_management(backend: Backend) {
     assert!(units(&app).await.iter().all(|u| u["id"] != dh.as_str()), "a merged unit leaves the pickers");
     let me: Value = p.get(format!("{b}/api/v1/me")).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["unit_name"], "Xã Trầm Lộng");
-    let stats: Vec<Value> = client().get(format!("{b}/api/v1/rounds/{rid}/units")).send().await.unwrap().json().await.unwrap();
+    let board: Value = client().get(format!("{b}/api/v1/rounds/{rid}/units?parent={uh}")).send().await.unwrap().json().await.unwrap();
+    let stats = board["units"].as_array().unwrap();
     assert_eq!(
-        stats.iter().map(|s| (s["unit_name"].as_str().unwrap(), s["participants"].as_i64().unwrap())).collect::<Vec<_>>(),
-        vec![("Xã Trầm Lộng", 1)]
+        stats
+            .iter()
+            .filter(|s| s["participants"].as_i64().unwrap() > 0)
+            .map(|s| (s["unit_name"].as_str().unwrap(), s["participants"].as_i64().unwrap(), s["headcount"].as_i64().unwrap()))
+            .collect::<Vec<_>>(),
+        vec![("Xã Trầm Lộng", 1, 85 + 70)]
     );
+    assert!(stats.iter().all(|s| s["unit_id"] != dh.as_str()), "a merged unit leaves the boards");
     let user = app.state.store.user_by_phone("0912000002").await.unwrap().unwrap();
     assert_eq!(app.state.store.user_attempts(user.id).await.unwrap().len(), 1, "history kept");
 }

@@ -176,8 +176,62 @@ pub async fn server_time() -> Result<i64, AppError> {
 #[server]
 pub async fn get_leaderboard(round_id: Uuid) -> Result<Leaderboard, AppError> {
     let state = ctx::state()?;
+    let user = ctx::user(&state).await?;
+    crate::server::service::check_round_visible(&state, user.as_ref(), round_id).await?;
+    crate::server::ranking::leaderboard(&state, round_id, None, 100, user.as_ref()).await
+}
+
+/// The contest a statistics page shows, checked visible to whoever asks.
+#[cfg(feature = "ssr")]
+async fn visible_contest(state: &crate::server::AppState, contest_id: Uuid) -> Result<Option<crate::store::UserRecord>, AppError> {
+    use crate::store::Store;
+    let user = ctx::user(state).await?;
+    let contest = state.store.contest(contest_id).await.map_err(crate::server::service::internal)?;
+    let contest = contest.ok_or_else(|| AppError::not_found(crate::i18n::t().err_contest_not_found))?;
+    crate::server::service::check_contest_visible(state, user.as_ref(), &contest).await?;
+    Ok(user)
+}
+
+/// Units compared at one level of the tree, for a round or the whole contest.
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn get_unit_board(
+    contest_id: Uuid,
+    round_id: Option<Uuid>,
+    parent: Option<Uuid>,
+    q: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+) -> Result<UnitBoard, AppError> {
+    let state = ctx::state()?;
+    visible_contest(&state, contest_id).await?;
+    let params = crate::server::ranking::BoardParams { parent, q, sort, dir };
+    crate::server::ranking::unit_board(&state, contest_id, round_id, params).await
+}
+
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn get_charts(contest_id: Uuid, round_id: Option<Uuid>, unit: Option<Uuid>) -> Result<Charts, AppError> {
+    let state = ctx::state()?;
+    visible_contest(&state, contest_id).await?;
+    crate::server::ranking::charts(&state, contest_id, round_id, unit).await
+}
+
+/// The individual ranking of a round (or of the whole contest), within a unit.
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn get_people(contest_id: Uuid, round_id: Option<Uuid>, unit: Option<Uuid>) -> Result<PeopleBoard, AppError> {
+    let state = ctx::state()?;
+    let user = visible_contest(&state, contest_id).await?;
+    let people = match round_id {
+        Some(id) => PeopleBoard::Round(crate::server::ranking::leaderboard(&state, id, unit, 20, user.as_ref()).await?),
+        None => PeopleBoard::Contest(crate::server::ranking::contest_ranking(&state, contest_id, unit, 20, user.as_ref()).await?),
+    };
+    Ok(people)
+}
+
+#[server]
+pub async fn get_live_board(round_id: Uuid) -> Result<LiveBoard, AppError> {
+    let state = ctx::state()?;
     crate::server::service::check_round_visible(&state, ctx::user(&state).await?.as_ref(), round_id).await?;
-    crate::server::service::leaderboard(&state, round_id, 100).await
+    crate::server::ranking::live_board(&state, round_id).await
 }
 
 #[server]

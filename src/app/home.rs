@@ -126,6 +126,8 @@ fn RoundCard(round: RoundSummary, now: ReadSignal<i64>, logged_in: bool, start: 
             <div class="actions">
                 {action}
                 <A href=format!("/bang-xep-hang/{}", r.id) attr:class="btn btn-quiet">{t().btn_leaderboard}</A>
+                <A href=format!("/thong-ke/{}?vong={}", r.contest_id, r.id) attr:class="btn btn-quiet">{t().btn_stats}</A>
+                <A href=format!("/trinh-chieu/{}", r.id) attr:class="btn btn-quiet">{t().btn_tv}</A>
             </div>
         </article>
     }

@@ -44,8 +44,14 @@ fn Board(board: Leaderboard) -> impl IntoView {
             {if board.entries.is_empty() {
                 view! { <p>{t().leaderboard_empty}</p> }.into_any()
             } else {
-                view! { <EntriesTable entries=board.entries id="board" /> }.into_any()
+                view! { <EntriesTable entries=board.entries.clone() id="board" /> }.into_any()
             }}
+            {board.me.clone().filter(|_| !board.entries.iter().any(|e| e.is_me)).map(|m| view! {
+                <p class="me-position">
+                    <strong>{t().board_your_position}": "</strong>
+                    {format!("#{} — {}/{} ({})", m.rank, m.score, m.max_score, format_seconds(m.time_used_ms))}
+                </p>
+            })}
         </section>
     }
 }
@@ -69,9 +75,14 @@ pub fn EntriesTable(entries: Vec<crate::model::LeaderboardEntry>, id: &'static s
                 </thead>
                 <tbody>
                     {entries.into_iter().map(|e| view! {
-                        <tr>
+                        <tr class=if e.is_me { "me" } else { "" }>
                             <td>{e.rank}</td>
-                            <td>{e.full_name}<br /><span class="muted">{e.phone_masked}</span></td>
+                            <td>
+                                {e.full_name}
+                                {e.is_me.then(|| view! { " " <strong>{t().board_you}</strong> })}
+                                <br />
+                                <span class="muted">{e.phone_masked}</span>
+                            </td>
                             <td>{e.unit_name}</td>
                             <td>{e.score}"/"{e.max_score}</td>
                             <td>{format_seconds(e.time_used_ms)}</td>

@@ -7,7 +7,9 @@ mod console;
 mod home;
 mod leaderboard;
 mod practice;
+mod stats;
 mod study;
+mod tv;
 mod units;
 mod util;
 
@@ -77,6 +79,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dang-ky") view=auth::RegisterPage />
                     <Route path=path!("/bai-thi/:id") view=attempt::AttemptPage />
                     <Route path=path!("/bang-xep-hang/:id") view=leaderboard::LeaderboardPage />
+                    <Route path=path!("/thong-ke/:id") view=stats::StatsPage />
+                    <Route path=path!("/trinh-chieu/:id") view=tv::TvPage />
                     <Route path=path!("/hoc-tap") view=study::StudyIndex />
                     <Route path=path!("/hoc-tap/:slug") view=study::StudySectionPage />
                     <Route path=path!("/luyen-tap") view=practice::PracticePage />

@@ -43,6 +43,17 @@ pub fn hanoi_ms(y: i64, mo: u32, d: u32, h: u32, mi: u32) -> Millis {
 }
 
 /// Parses an HTML `datetime-local` value ("2026-11-24T08:00") as Hanoi time.
+/// The Hanoi calendar day (days since 1970-01-01, UTC+7) an instant falls on.
+pub fn hanoi_day(ms: Millis) -> i64 {
+    (ms + HANOI_OFFSET).div_euclid(DAY)
+}
+
+/// "23/11" for a Hanoi calendar day number.
+pub fn format_day(day: i64) -> String {
+    let (_, m, d) = civil_from_days(day);
+    format!("{d:02}/{m:02}")
+}
+
 pub fn parse_hanoi_local(s: &str) -> Option<Millis> {
     let (date, time) = s.trim().split_once('T')?;
     let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
@@ -92,6 +103,14 @@ pub fn format_seconds(ms: Millis) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hanoi_days_turn_at_local_midnight() {
+        let midnight = hanoi_ms(2026, 11, 23, 0, 0);
+        assert_eq!(hanoi_day(midnight), hanoi_day(midnight - 1) + 1);
+        assert_eq!(hanoi_day(midnight), hanoi_day(midnight + DAY - 1));
+        assert_eq!(format_day(hanoi_day(midnight)), "23/11");
+    }
 
     #[test]
     fn civil_round_trip() {

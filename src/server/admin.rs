@@ -1,7 +1,8 @@
 //! The organizer console's operations: scope (a unit subtree), contests and
 //! rounds and their lifecycle, publishing frozen results, exports, the audit
 //! log. Every write is checked against the actor's scope and audited.
-use super::service::{internal, leaderboard, require_organizer};
+use super::ranking::leaderboard;
+use super::service::{internal, require_organizer};
 use super::state::AppState;
 use crate::domain::round::{RoundRuleError as E, RoundRules};
 use crate::domain::{time::DAY, RoundStatus};
@@ -389,7 +390,7 @@ pub async fn publish_round(state: &AppState, user: &UserRecord, id: Uuid) -> App
     if r.rules().status(state.now()) != RoundStatus::Closed {
         return Err(AppError::new(ErrorCode::Conflict, t().err_publish_open));
     }
-    let board = leaderboard(state, id, 1_000).await?;
+    let board = leaderboard(state, id, None, 1_000, None).await?;
     let snapshot = serde_json::to_string(&board).map_err(internal)?;
     let now = state.now();
     state.store.publish_round(id, &snapshot, user.id, now).await.map_err(|e| match e {
@@ -462,8 +463,8 @@ fn unit_sheet(book: &mut rust_xlsxwriter::Workbook, stats: &[UnitStat]) -> AppRe
 pub async fn export_round(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<(String, Vec<u8>)> {
     use rust_xlsxwriter::{Format, Workbook};
     let (_, r) = round_in_scope(state, user, id, false).await?;
-    let rows = state.store.round_standings(id, i64::MAX).await.map_err(internal)?;
-    let board = leaderboard(state, id, 1_000_000).await?;
+    let rows = state.store.round_standings(id, None, i64::MAX).await.map_err(internal)?;
+    let board = leaderboard(state, id, None, 1_000_000, None).await?;
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(t().sheet_people).map_err(xlsx_err)?;
@@ -500,7 +501,7 @@ pub async fn export_round(state: &AppState, user: &UserRecord, id: Uuid) -> AppR
 pub async fn export_contest(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<(String, Vec<u8>)> {
     use rust_xlsxwriter::{Format, Workbook};
     contest_in_scope(state, user, id, false).await?;
-    let ranking = super::ranking::contest_ranking(state, id, usize::MAX).await?;
+    let ranking = super::ranking::contest_ranking(state, id, None, usize::MAX, None).await?;
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name(t().sheet_people).map_err(xlsx_err)?;

@@ -1,6 +1,6 @@
 //! The public JSON API under /api/v1. Handlers parse, call a service function and
 //! map the error; no rule lives here. Documented in docs/API.md.
-use super::{auth, service, state::AppState};
+use super::{auth, ranking, service, state::AppState};
 use crate::domain::RoundStatus;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::t;
@@ -12,6 +12,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// An `AppError` as an HTTP response: `{"error": code, "message": text}`.
@@ -193,6 +194,7 @@ async fn submit(
 #[derive(Deserialize)]
 struct BoardQuery {
     limit: Option<i64>,
+    unit: Option<Uuid>,
 }
 
 async fn leaderboard(
@@ -201,8 +203,9 @@ async fn leaderboard(
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> ApiResult<Json<Leaderboard>> {
-    service::check_round_visible(&s, auth::current_user(&s, &h).await?.as_ref(), id).await?;
-    Ok(Json(service::leaderboard(&s, id, q.limit.unwrap_or(100)).await?))
+    let user = auth::current_user(&s, &h).await?;
+    service::check_round_visible(&s, user.as_ref(), id).await?;
+    Ok(Json(ranking::leaderboard(&s, id, q.unit, q.limit.unwrap_or(100).clamp(1, 1_000), user.as_ref()).await?))
 }
 
 async fn my_attempts(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Json<Vec<MyAttempt>>> {
@@ -304,21 +307,126 @@ async fn audit_csv(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Respons
 }
 
 /// A public contest's ranking (phone numbers masked); private contests are not public.
+async fn visible_contest(s: &AppState, h: &HeaderMap, id: Uuid) -> ApiResult<Option<crate::store::UserRecord>> {
+    let user = auth::current_user(s, h).await?;
+    let contest = crate::store::Store::contest(&s.store, id).await.map_err(service::internal)?;
+    let contest = contest.ok_or_else(|| ApiError(AppError::not_found(t().err_contest_not_found)))?;
+    service::check_contest_visible(s, user.as_ref(), &contest).await?;
+    Ok(user)
+}
+
 async fn contest_ranking(
     State(s): State<AppState>,
+    h: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<BoardQuery>,
 ) -> ApiResult<Json<ContestRanking>> {
-    match crate::store::Store::contest(&s.store, id).await.map_err(service::internal)? {
-        Some(c) if c.visibility == "public" => {}
-        _ => return Err(AppError::not_found(t().err_contest_not_found).into()),
-    }
-    Ok(Json(super::ranking::contest_ranking(&s, id, q.limit.unwrap_or(100).clamp(1, 1_000) as usize).await?))
+    let user = visible_contest(&s, &h, id).await?;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1_000) as usize;
+    Ok(Json(ranking::contest_ranking(&s, id, q.unit, limit, user.as_ref()).await?))
 }
 
-async fn round_units(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Vec<UnitStat>>> {
-    service::check_round_visible(&s, auth::current_user(&s, &h).await?.as_ref(), id).await?;
-    Ok(Json(super::ranking::round_units(&s, id).await?))
+async fn contest_units(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ranking::BoardParams>,
+) -> ApiResult<Json<UnitBoard>> {
+    visible_contest(&s, &h, id).await?;
+    Ok(Json(ranking::unit_board(&s, id, None, q).await?))
+}
+
+async fn round_contest(s: &AppState, h: &HeaderMap, round_id: Uuid) -> ApiResult<Uuid> {
+    service::check_round_visible(s, auth::current_user(s, h).await?.as_ref(), round_id).await?;
+    let round = crate::store::Store::get_round(&s.store, round_id).await.map_err(service::internal)?;
+    Ok(round.ok_or_else(|| ApiError(AppError::not_found(t().err_round_not_found)))?.contest_id)
+}
+
+async fn round_units(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ranking::BoardParams>,
+) -> ApiResult<Json<UnitBoard>> {
+    let contest_id = round_contest(&s, &h, id).await?;
+    Ok(Json(ranking::unit_board(&s, contest_id, Some(id), q).await?))
+}
+
+#[derive(Deserialize)]
+struct ChartQuery {
+    round: Option<Uuid>,
+    unit: Option<Uuid>,
+}
+
+async fn contest_charts(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ChartQuery>,
+) -> ApiResult<Json<Charts>> {
+    visible_contest(&s, &h, id).await?;
+    Ok(Json(ranking::charts(&s, id, q.round, q.unit).await?))
+}
+
+async fn round_charts(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ChartQuery>,
+) -> ApiResult<Json<Charts>> {
+    let contest_id = round_contest(&s, &h, id).await?;
+    Ok(Json(ranking::charts(&s, contest_id, Some(id), q.unit).await?))
+}
+
+async fn round_live(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<LiveBoard>> {
+    round_contest(&s, &h, id).await?;
+    Ok(Json(ranking::live_board(&s, id).await?))
+}
+
+/// Server-sent events: the round's projector board, sent at once and again
+/// whenever it changes (an attempt starts or is graded here, or, from another
+/// server, at the latest within `LIVE_POLL`).
+async fn round_events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    round_contest(&s, &h, id).await?;
+    let first = s.live_json(id).await?;
+    let rx = s.events.subscribe();
+    let stream = futures_util::stream::unfold((s, rx, None::<Arc<String>>, Some(first)), move |(s, mut rx, last, pending)| async move {
+        let mut pending = pending;
+        loop {
+            if let Some(json) = pending.take() {
+                if last.as_deref() != Some(&*json) {
+                    let event = Event::default().event("board").data(json.as_str());
+                    return Some((Ok::<_, std::convert::Infallible>(event), (s, rx, Some(json), None)));
+                }
+            }
+            tokio::select! {
+                r = rx.recv() => match r {
+                    Ok(round) if round != id => continue,
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        // let a burst of gradings settle into one update
+                        tokio::time::sleep(super::state::LIVE_TTL).await;
+                        while rx.try_recv().is_ok() {}
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = tokio::time::sleep(LIVE_POLL) => {}
+            }
+            pending = s.live_json(id).await.ok();
+        }
+    });
+    let sse = Sse::new(stream).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)));
+    let mut res = sse.into_response();
+    // proxies must not buffer the stream
+    res.headers_mut().insert("x-accel-buffering", axum::http::HeaderValue::from_static("no"));
+    Ok(res)
+}
+
+/// How often a live board looks for changes made by other servers.
+const LIVE_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], super::openapi::DOCUMENT).into_response()
 }
 
 async fn unit_create(State(s): State<AppState>, h: HeaderMap, Body(input): Body<UnitInput>) -> ApiResult<Response> {
@@ -626,7 +734,13 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/admin/audit.csv", get(audit_csv))
         .route("/api/v1/admin/contests/{contest_id}/export.xlsx", get(contest_export))
         .route("/api/v1/contests/{contest_id}/ranking", get(contest_ranking))
+        .route("/api/v1/contests/{contest_id}/units", get(contest_units))
+        .route("/api/v1/contests/{contest_id}/charts", get(contest_charts))
         .route("/api/v1/rounds/{round_id}/units", get(round_units))
+        .route("/api/v1/rounds/{round_id}/charts", get(round_charts))
+        .route("/api/v1/rounds/{round_id}/live", get(round_live))
+        .route("/api/v1/rounds/{round_id}/events", get(round_events))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/admin/users/{id}/role", put(user_role))
         .route("/api/v1/rounds/{round_id}/results", get(results))
         .route("/api/v1/{*rest}", axum::routing::any(not_found))

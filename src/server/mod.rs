@@ -6,6 +6,7 @@ pub mod bank;
 pub mod bank_io;
 pub mod clock;
 pub mod csrf;
+pub mod openapi;
 pub mod practice;
 pub mod ranking;
 pub mod router;

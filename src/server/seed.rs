@@ -99,13 +99,14 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
     }
     let now = state.now();
     // Units: the city, its districts, and communes and agencies under two of them.
+    // A headcount counts the unit's own members; boards add up those below.
     let city = unit(None, "Thành phố Hà Nội", UnitKind::City, 0);
     store.insert_unit(&city, Some("HN"), now).await.map_err(e)?;
     let tree: &[(&str, &str, i64, &[(&str, UnitKind, i64)])] = &[
         (
             "UH",
             "Huyện Ứng Hòa",
-            350,
+            30,
             &[
                 ("Thị trấn Vân Đình", UnitKind::Commune, 120),
                 ("Xã Trầm Lộng", UnitKind::Commune, 85),
@@ -118,7 +119,7 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
         (
             "TH",
             "Quận Tây Hồ",
-            300,
+            25,
             &[
                 ("Phường Quảng An", UnitKind::Commune, 60),
                 ("Phường Nhật Tân", UnitKind::Commune, 75),

@@ -241,7 +241,7 @@ pub async fn start_attempt(state: &AppState, user: &UserRecord, round_id: Uuid) 
     }
     let contest = state.store.contest(round.contest_id).await.map_err(internal)?;
     if let Some(root) = contest.and_then(|c| c.audience_unit_id) {
-        let units = state.store.list_units().await.map_err(internal)?;
+        let units = state.units().await.map_err(internal)?;
         if !crate::domain::units::subtree(&units, root).contains(&user.unit_id) {
             return Err(AppError::new(ErrorCode::Forbidden, t().err_not_audience));
         }
@@ -250,6 +250,9 @@ pub async fn start_attempt(state: &AppState, user: &UserRecord, round_id: Uuid) 
     let items = draw(&pool, &round)?;
     let req = StartRequest { attempt_id: Uuid::new_v4(), round_id, user_id: user.id, unit_id: user.unit_id, now, items };
     let out = state.store.start_attempt(&req).await.map_err(store_err)?;
+    if !out.resumed {
+        state.graded(round_id);
+    }
     attempt_view(state, user, out.attempt_id, Some(round)).await
 }
 
@@ -266,6 +269,7 @@ pub async fn attempt_view(state: &AppState, user: &UserRecord, id: Uuid, round: 
     let now = state.now();
     if a.status == crate::domain::AttemptStatus::InProgress && now > a.deadline_at + crate::domain::GRACE_MS {
         if let Some(done) = state.store.finalise_attempt(id, now, false, None).await.map_err(store_err)? {
+            state.graded(done.round_id);
             a = done;
         } else {
             a = own_attempt(state, user, id).await?;
@@ -307,7 +311,7 @@ async fn result_of(state: &AppState, a: &crate::store::AttemptRecord, round: &Ro
     let p = state.store.participation(a.round_id, a.user_id).await.map_err(internal)?;
     let (rank, ranked) = match p.as_ref().and_then(|p| Some((p.best_score?, p.best_time_ms?, p.best_finished_at?))) {
         Some((s, t, f)) => {
-            let (better, total) = state.store.rank_of(a.round_id, s, t, f).await.map_err(internal)?;
+            let (better, total) = state.store.rank_of(a.round_id, s, p.as_ref().and_then(|p| p.distance), t, f).await.map_err(internal)?;
             (Some(better + 1), total)
         }
         None => (None, 0),
@@ -368,7 +372,9 @@ pub async fn submit(state: &AppState, user: &UserRecord, attempt_id: Uuid, predi
     }
     let a = own_attempt(state, user, attempt_id).await?;
     if a.status == crate::domain::AttemptStatus::InProgress {
-        state.store.finalise_attempt(attempt_id, state.now(), true, prediction).await.map_err(store_err)?;
+        if let Some(done) = state.store.finalise_attempt(attempt_id, state.now(), true, prediction).await.map_err(store_err)? {
+            state.graded(done.round_id);
+        }
     }
     attempt_view(state, user, attempt_id, None).await
 }
@@ -393,66 +399,24 @@ pub async fn my_attempts(state: &AppState, user: &UserRecord) -> AppResult<Vec<M
         .collect())
 }
 
-/// The round's individual ranking. Once the round is closed, the prediction
-/// (distance from the real number of perfect scores) breaks ties after the score.
-pub async fn leaderboard(state: &AppState, round_id: Uuid, limit: i64) -> AppResult<Leaderboard> {
-    let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
-    let status = round.rules().status(state.now());
-    let limit = limit.clamp(1, 1_000);
-    let closed = status == RoundStatus::Closed && round.prediction_prompt.is_some();
-    // When the prediction counts, every counted result is needed to rank correctly.
-    let mut rows = state.store.round_standings(round_id, if closed { i64::MAX } else { limit }).await.map_err(internal)?;
-    let (_, participants) = state.store.rank_of(round_id, i64::MAX, 0, 0).await.map_err(internal)?;
-    let actual = if !closed {
-        None
-    } else if round.options.prediction_kind == "attempts" {
-        Some(state.store.round_attempt_count(round_id).await.map_err(internal)?)
-    } else {
-        Some(rows.iter().filter(|r| r.score == round.question_count).count() as i64)
-    };
-    let ranks = crate::domain::ranking::rank(
-        &mut rows,
-        |r| crate::domain::ranking::RankKey {
-            score: r.score,
-            prediction: r.prediction,
-            time_used_ms: r.time_used_ms,
-            submitted_at: r.finished_at,
-        },
-        actual,
-    );
-    // prizes go to final results only
-    let prizes = if status == RoundStatus::Closed {
-        let tiers: Vec<(String, usize)> = match state.store.contest(round.contest_id).await.map_err(internal)? {
-            Some(c) => c.prizes.individual.into_iter().map(|p| (p.label, p.count)).collect(),
-            None => vec![],
-        };
-        crate::domain::ranking::award(&ranks, &tiers)
-    } else {
-        vec![None; ranks.len()]
-    };
-    Ok(Leaderboard {
-        round_id,
-        round_title: round.title.clone(),
-        status,
-        participants,
-        entries: rows
-            .into_iter()
-            .zip(ranks)
-            .zip(prizes)
-            .take(limit as usize)
-            .map(|((r, rank), prize)| LeaderboardEntry {
-                rank,
-                full_name: r.full_name,
-                phone_masked: crate::domain::phone::mask(&r.phone),
-                unit_name: r.unit_name,
-                score: r.score,
-                max_score: round.question_count,
-                time_used_ms: r.time_used_ms,
-                submitted_at: r.finished_at,
-                prize,
-            })
-            .collect(),
-    })
+/// The participant's own row of a round's ranking (rank in the whole round), if ranked.
+pub async fn user_entry(state: &AppState, round: &RoundRecord, user: &UserRecord) -> AppResult<Option<LeaderboardEntry>> {
+    let Some(p) = state.store.participation(round.id, user.id).await.map_err(internal)? else { return Ok(None) };
+    let (Some(score), Some(time), Some(finished)) = (p.best_score, p.best_time_ms, p.best_finished_at) else { return Ok(None) };
+    let (better, _) = state.store.rank_of(round.id, score, p.distance, time, finished).await.map_err(internal)?;
+    let unit_name = state.units().await.map_err(internal)?.iter().find(|u| u.id == p.unit_id).map(|u| u.name.clone()).unwrap_or_default();
+    Ok(Some(LeaderboardEntry {
+        rank: better + 1,
+        full_name: user.full_name.clone(),
+        phone_masked: crate::domain::phone::mask(&user.phone),
+        unit_name,
+        score,
+        max_score: round.question_count,
+        time_used_ms: time,
+        submitted_at: finished,
+        prize: None,
+        is_me: true,
+    }))
 }
 
 /// Finalises attempts whose deadline has passed; returns how many it closed.
@@ -460,7 +424,8 @@ pub async fn finalise_overdue(state: &AppState) -> AppResult<usize> {
     let ids = state.store.overdue_attempts(state.now(), 500).await.map_err(internal)?;
     let mut n = 0;
     for id in ids {
-        if state.store.finalise_attempt(id, state.now(), false, None).await.map_err(internal)?.is_some() {
+        if let Some(done) = state.store.finalise_attempt(id, state.now(), false, None).await.map_err(internal)? {
+            state.graded(done.round_id);
             n += 1;
         }
     }
@@ -480,12 +445,18 @@ pub fn require_organizer(user: &UserRecord) -> AppResult<()> {
 pub async fn check_round_visible(state: &AppState, user: Option<&UserRecord>, round_id: Uuid) -> AppResult<()> {
     let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
     let Some(contest) = state.store.contest(round.contest_id).await.map_err(internal)? else { return Ok(()) };
+    check_contest_visible(state, user, &contest).await.map_err(|_| AppError::not_found(t().err_round_not_found))
+}
+
+/// A private contest (its rankings and statistics) is seen only by its audience and
+/// by organizers and viewers whose scope covers it; a public one by all.
+pub async fn check_contest_visible(state: &AppState, user: Option<&UserRecord>, contest: &crate::store::ContestRecord) -> AppResult<()> {
     if contest.visibility == "public" {
         return Ok(());
     }
-    let hidden = || AppError::not_found(t().err_round_not_found);
+    let hidden = || AppError::not_found(t().err_contest_not_found);
     let user = user.ok_or_else(hidden)?;
-    let units = state.store.list_units().await.map_err(internal)?;
+    let units = state.units().await.map_err(internal)?;
     let in_audience = contest.audience_unit_id.is_none_or(|root| crate::domain::units::subtree(&units, root).contains(&user.unit_id));
     let in_scope = match Role::parse(&user.role) {
         Role::Participant => false,

@@ -1,5 +1,6 @@
 //! The state every handler and server function shares.
 use super::clock::SystemClock;
+use crate::domain::units::Unit;
 use crate::store::{AnyStore, PoolEntry, Store, StoreResult};
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -12,6 +13,11 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pool: Arc<RwLock<Option<(crate::domain::Millis, Arc<Vec<PoolEntry>>)>>>,
+    units: Arc<RwLock<Option<(std::time::Instant, Arc<Vec<Unit>>)>>>,
+    /// The round whose results changed (an attempt started or graded), for live boards.
+    pub events: tokio::sync::broadcast::Sender<uuid::Uuid>,
+    /// The projector board of each round, computed at most every `LIVE_TTL`.
+    live: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, (std::time::Instant, Arc<String>)>>>,
 }
 
 /// Settings read from the environment at start.
@@ -50,12 +56,66 @@ impl Config {
     }
 }
 
+/// How long the unit tree is cached.
+const UNITS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often at most a round's projector board is recomputed.
+pub const LIVE_TTL: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// How long the drawable question pool is cached.
 const POOL_TTL_MS: i64 = 30_000;
 
 impl AppState {
     pub fn new(store: AnyStore, clock: Arc<SystemClock>, leptos_options: LeptosOptions, config: Config) -> Self {
-        Self { store, clock, leptos_options, config: Arc::new(config), pool: Default::default() }
+        Self {
+            store,
+            clock,
+            leptos_options,
+            config: Arc::new(config),
+            pool: Default::default(),
+            units: Default::default(),
+            events: tokio::sync::broadcast::channel(1024).0,
+            live: Default::default(),
+        }
+    }
+
+    /// Tells live boards that a round's results changed.
+    pub fn graded(&self, round_id: uuid::Uuid) {
+        let _ = self.events.send(round_id);
+    }
+
+    /// The units in use, cached briefly (every board reads the whole tree). Changes
+    /// made through this server show at once; another server's within `UNITS_TTL`.
+    pub async fn units(&self) -> StoreResult<Arc<Vec<Unit>>> {
+        if let Some((at, units)) = self.units.read().await.as_ref() {
+            if at.elapsed() < UNITS_TTL {
+                return Ok(units.clone());
+            }
+        }
+        let units = Arc::new(self.store.list_units().await?);
+        *self.units.write().await = Some((std::time::Instant::now(), units.clone()));
+        Ok(units)
+    }
+
+    /// Forgets the cached units (after they change).
+    pub async fn invalidate_units(&self) {
+        *self.units.write().await = None;
+    }
+
+    /// The projector board of a round as JSON, shared by every screen showing it.
+    pub async fn live_json(&self, round_id: uuid::Uuid) -> crate::error::AppResult<Arc<String>> {
+        if let Some((at, json)) = self.live.lock().expect("live cache").get(&round_id) {
+            if at.elapsed() < LIVE_TTL {
+                return Ok(json.clone());
+            }
+        }
+        let board = super::ranking::live_board(self, round_id).await?;
+        let json = Arc::new(serde_json::to_string(&board).map_err(super::service::internal)?);
+        let mut live = self.live.lock().expect("live cache");
+        if live.len() > 1_000 {
+            live.clear();
+        }
+        live.insert(round_id, (std::time::Instant::now(), json.clone()));
+        Ok(json)
     }
 
     pub fn now(&self) -> crate::domain::Millis {

@@ -61,6 +61,7 @@ pub async fn create_unit(state: &AppState, user: &UserRecord, input: UnitInput) 
         }
         e => internal(e),
     })?;
+    state.invalidate_units().await;
     audit(state, user, "unit.create", "unit", unit.id, None::<&()>, Some(&unit)).await?;
     Ok(dto(unit))
 }
@@ -88,6 +89,7 @@ pub async fn update_unit(state: &AppState, user: &UserRecord, id: Uuid, input: U
     let after =
         Unit { parent_id: input.parent_id, name: input.name.trim().into(), headcount: input.headcount, kind: input.kind, ..before.clone() };
     state.store.update_unit(&after).await.map_err(internal)?;
+    state.invalidate_units().await;
     audit(state, user, "unit.update", "unit", id, Some(&before), Some(&after)).await?;
     Ok(dto(after))
 }
@@ -110,6 +112,7 @@ pub async fn merge_units(state: &AppState, user: &UserRecord, source: Uuid, targ
         return Err(AppError::validation(t().err_unit_cycle));
     }
     state.store.merge_units(source, target).await.map_err(internal)?;
+    state.invalidate_units().await;
     audit(state, user, "unit.merge", "unit", source, Some(&s), Some(&serde_json::json!({"merged_into": target, "target_name": tg.name})))
         .await?;
     let merged = units(state).await?.into_iter().find(|u| u.id == target).ok_or_else(AppError::internal)?;
@@ -340,6 +343,7 @@ pub async fn import_units(state: &AppState, user: &UserRecord, file_name: &str, 
         StoreError::Conflict(_) => AppError::validation(t().err_unit_code_taken),
         e => internal(e),
     })?;
+    state.invalidate_units().await;
     result.created = creates.len();
     result.by_unit = creates.iter().map(|(u, _)| (u.id, u.name.clone(), 0)).collect();
     audit(

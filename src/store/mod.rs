@@ -137,7 +137,6 @@ pub trait Store: Send + Sync + 'static {
     fn save_contest(&self, contest: &ContestRecord) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_contests(&self) -> impl Future<Output = StoreResult<Vec<ContestRecord>>> + Send;
     /// Every participation in every round of a contest, with the participant and unit.
-    fn contest_parts(&self, contest_id: Uuid) -> impl Future<Output = StoreResult<Vec<ContestPart>>> + Send;
     fn contest(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<ContestRecord>>> + Send;
     /// Creates or updates a round.
     fn save_round(&self, round: &RoundRecord) -> impl Future<Output = StoreResult<()>> + Send;
@@ -175,7 +174,39 @@ pub trait Store: Send + Sync + 'static {
     fn user_attempts(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<AttemptRecord>>> + Send;
     fn user_participations(&self, user_id: Uuid) -> impl Future<Output = StoreResult<Vec<ParticipationRecord>>> + Send;
     /// Counted results of a round, best first (score, time, finish).
-    fn round_standings(&self, round_id: Uuid, limit: i64) -> impl Future<Output = StoreResult<Vec<StandingRecord>>> + Send;
+    /// The round's counted results in ranking order, optionally narrowed to some units.
+    fn round_standings(
+        &self,
+        round_id: Uuid,
+        units: Option<&[Uuid]>,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<StandingRecord>>> + Send;
+    /// Each unit's own aggregate (members directly in it) for a round or a contest.
+    fn unit_aggs(&self, scope: AggScope) -> impl Future<Output = StoreResult<Vec<UnitAgg>>> + Send;
+    /// The contest ranking's rows with a counted result, in order, optionally narrowed to some units.
+    fn contest_board(
+        &self,
+        contest_id: Uuid,
+        units: Option<&[Uuid]>,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<ContestEntryRecord>>> + Send;
+    /// A participant's rank in the contest ranking and their total, if ranked.
+    fn contest_position(&self, contest_id: Uuid, user_id: Uuid) -> impl Future<Output = StoreResult<Option<(i64, i64)>>> + Send;
+    /// Attempts and new participants per day over some rounds, optionally narrowed to some units.
+    fn daily_counts(&self, round_ids: &[Uuid], units: Option<&[Uuid]>) -> impl Future<Output = StoreResult<Vec<DailyCount>>> + Send;
+    /// (score, how many) for a round's counted results or a contest's totals.
+    fn score_distribution(&self, scope_id: Uuid) -> impl Future<Output = StoreResult<Vec<(i64, i64)>>> + Send;
+    /// The actual value a closed round's predictions were measured against, if settled.
+    fn settlement(&self, round_id: Uuid) -> impl Future<Output = StoreResult<Option<i64>>> + Send;
+    /// Writes (or, with `None`, clears) the prediction distances of a round and
+    /// the contest entries' sums. Returns false when it was already so.
+    fn settle_round(&self, round_id: Uuid, contest_id: Uuid, actual: Option<i64>) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Participations exist but their aggregates were never built (a database from before the aggregates).
+    fn needs_backfill(&self) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// Rebuilds every aggregate from the attempts.
+    fn recompute_aggregates(&self) -> impl Future<Output = StoreResult<RecomputeReport>> + Send;
+    /// Every aggregate row as text, sorted (to compare maintained with recomputed).
+    fn aggregate_digest(&self) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
     fn participation(&self, round_id: Uuid, user_id: Uuid) -> impl Future<Output = StoreResult<Option<ParticipationRecord>>> + Send;
     /// Attempts started in a round, by everybody.
     fn round_attempt_count(&self, round_id: Uuid) -> impl Future<Output = StoreResult<i64>> + Send;
@@ -191,10 +222,13 @@ pub trait Store: Send + Sync + 'static {
     fn publish_round(&self, round_id: Uuid, snapshot: &str, by: Uuid, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
     fn published_results(&self, round_id: Uuid) -> impl Future<Output = StoreResult<Option<(Millis, String)>>> + Send;
     /// How many counted results beat this one; and how many are counted in all.
+    /// How many counted results rank before this one (the prediction's distance
+    /// counts once the round is settled), and how many there are.
     fn rank_of(
         &self,
         round_id: Uuid,
         score: i64,
+        distance: Option<i64>,
         time_used_ms: Millis,
         finished_at: Millis,
     ) -> impl Future<Output = StoreResult<(i64, i64)>> + Send;
@@ -274,7 +308,6 @@ delegate! {
     fn practice_summary(&self, user_id: Uuid) -> StoreResult<Vec<PracticeStat>>;
     fn save_contest(&self, contest: &ContestRecord) -> StoreResult<()>;
     fn list_contests(&self) -> StoreResult<Vec<ContestRecord>>;
-    fn contest_parts(&self, contest_id: Uuid) -> StoreResult<Vec<ContestPart>>;
     fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>>;
     fn save_round(&self, round: &RoundRecord) -> StoreResult<()>;
     fn set_round_window(&self, round_id: Uuid, opens_at: Millis, closes_at: Millis) -> StoreResult<()>;
@@ -289,7 +322,17 @@ delegate! {
     fn review_items(&self, attempt_id: Uuid) -> StoreResult<Vec<ReviewRecord>>;
     fn user_attempts(&self, user_id: Uuid) -> StoreResult<Vec<AttemptRecord>>;
     fn user_participations(&self, user_id: Uuid) -> StoreResult<Vec<ParticipationRecord>>;
-    fn round_standings(&self, round_id: Uuid, limit: i64) -> StoreResult<Vec<StandingRecord>>;
+    fn round_standings(&self, round_id: Uuid, units: Option<&[Uuid]>, limit: i64) -> StoreResult<Vec<StandingRecord>>;
+    fn unit_aggs(&self, scope: AggScope) -> StoreResult<Vec<UnitAgg>>;
+    fn contest_board(&self, contest_id: Uuid, units: Option<&[Uuid]>, limit: i64) -> StoreResult<Vec<ContestEntryRecord>>;
+    fn contest_position(&self, contest_id: Uuid, user_id: Uuid) -> StoreResult<Option<(i64, i64)>>;
+    fn daily_counts(&self, round_ids: &[Uuid], units: Option<&[Uuid]>) -> StoreResult<Vec<DailyCount>>;
+    fn score_distribution(&self, scope_id: Uuid) -> StoreResult<Vec<(i64, i64)>>;
+    fn settlement(&self, round_id: Uuid) -> StoreResult<Option<i64>>;
+    fn settle_round(&self, round_id: Uuid, contest_id: Uuid, actual: Option<i64>) -> StoreResult<bool>;
+    fn needs_backfill(&self) -> StoreResult<bool>;
+    fn recompute_aggregates(&self) -> StoreResult<RecomputeReport>;
+    fn aggregate_digest(&self) -> StoreResult<Vec<String>>;
     fn participation(&self, round_id: Uuid, user_id: Uuid) -> StoreResult<Option<ParticipationRecord>>;
     fn round_attempt_count(&self, round_id: Uuid) -> StoreResult<i64>;
     fn recut_deadlines(&self, round_id: Uuid) -> StoreResult<u64>;
@@ -298,5 +341,5 @@ delegate! {
     fn set_user_role(&self, user_id: Uuid, role: &str, scope_unit_id: Option<Uuid>) -> StoreResult<()>;
     fn publish_round(&self, round_id: Uuid, snapshot: &str, by: Uuid, now: Millis) -> StoreResult<()>;
     fn published_results(&self, round_id: Uuid) -> StoreResult<Option<(Millis, String)>>;
-    fn rank_of(&self, round_id: Uuid, score: i64, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)>;
+    fn rank_of(&self, round_id: Uuid, score: i64, distance: Option<i64>, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)>;
 }

@@ -256,8 +256,93 @@ impl From<ContestRow> for ContestRecord {
 }
 pub(crate) const ATTEMPT_COLUMNS: &str =
     "id, round_id, user_id, seq, status, started_at, deadline_at, finished_at, score, max_score, time_used_ms, prediction";
-pub(crate) const PARTICIPATION_COLUMNS: &str = "round_id, user_id, attempts_started, active_attempt_id, best_attempt_id, \
-     best_score, best_time_ms, best_finished_at, prediction";
+pub(crate) const PARTICIPATION_COLUMNS: &str = "round_id, user_id, unit_id, attempts_started, active_attempt_id, best_attempt_id, \
+     best_score, best_time_ms, best_finished_at, prediction, distance";
+
+/// Adds ` AND {column} IN (…)` when the board is narrowed to some units.
+pub(crate) fn push_unit_filter<'a, DB: sqlx::Database>(qb: &mut sqlx::QueryBuilder<'a, DB>, column: &str, units: Option<&[Uuid]>)
+where
+    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    if let Some(units) = units {
+        qb.push(format!(" AND {column} IN ("));
+        if units.is_empty() {
+            qb.push("NULL");
+        }
+        let mut list = qb.separated(", ");
+        for id in units {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+    }
+}
+
+/// Rebuilds every aggregate from the participations (and the attempts, for the
+/// days). `$1` is Hanoi's offset from UTC in milliseconds.
+pub(crate) const RECOMPUTE_SQL: &[&str] = &[
+    "DELETE FROM unit_round_stats WHERE $1 IS NOT NULL",
+    "DELETE FROM unit_contest_stats WHERE $1 IS NOT NULL",
+    "DELETE FROM contest_entries WHERE $1 IS NOT NULL",
+    "DELETE FROM unit_daily WHERE $1 IS NOT NULL",
+    "DELETE FROM score_hist WHERE $1 IS NOT NULL",
+    "DELETE FROM round_settlements WHERE $1 IS NOT NULL",
+    "UPDATE participations SET distance = NULL WHERE distance IS NOT NULL AND $1 IS NOT NULL",
+    "INSERT INTO unit_round_stats (round_id, unit_id, participants, attempts, graded, score_sum, perfect) \
+     SELECT p.round_id, p.unit_id, SUM(CASE WHEN p.attempts_started > 0 THEN 1 ELSE 0 END), SUM(p.attempts_started), \
+       SUM(CASE WHEN p.best_score IS NOT NULL THEN 1 ELSE 0 END), COALESCE(SUM(p.best_score), 0), \
+       SUM(CASE WHEN p.best_score = r.question_count THEN 1 ELSE 0 END) \
+     FROM participations p JOIN rounds r ON r.id = p.round_id WHERE $1 IS NOT NULL GROUP BY p.round_id, p.unit_id",
+    // a participant's contest unit is the unit of their first attempt in the contest
+    "INSERT INTO contest_entries (contest_id, user_id, unit_id, attempts, rounds, score, time_used_ms, last_finished_at, perfect, distance) \
+     SELECT r.contest_id, p.user_id, \
+       (SELECT p2.unit_id FROM attempts a2 JOIN rounds r2 ON r2.id = a2.round_id \
+          JOIN participations p2 ON p2.round_id = a2.round_id AND p2.user_id = a2.user_id \
+        WHERE r2.contest_id = r.contest_id AND a2.user_id = p.user_id ORDER BY a2.started_at, a2.seq LIMIT 1), \
+       SUM(p.attempts_started), SUM(CASE WHEN p.best_score IS NOT NULL THEN 1 ELSE 0 END), COALESCE(SUM(p.best_score), 0), \
+       COALESCE(SUM(p.best_time_ms), 0), COALESCE(MAX(p.best_finished_at), 0), \
+       SUM(CASE WHEN p.best_score = r.question_count THEN 1 ELSE 0 END), 0 \
+     FROM participations p JOIN rounds r ON r.id = p.round_id WHERE p.attempts_started > 0 AND $1 IS NOT NULL \
+     GROUP BY r.contest_id, p.user_id",
+    "INSERT INTO unit_contest_stats (contest_id, unit_id, participants, attempts, graded, score_sum, perfect) \
+     SELECT contest_id, unit_id, COUNT(*), SUM(attempts), SUM(CASE WHEN rounds > 0 THEN 1 ELSE 0 END), SUM(score), SUM(perfect) \
+     FROM contest_entries WHERE $1 IS NOT NULL GROUP BY contest_id, unit_id",
+    "INSERT INTO unit_daily (round_id, unit_id, day, attempts, new_participants) \
+     SELECT a.round_id, p.unit_id, (a.started_at + $1) / 86400000, COUNT(*), SUM(CASE WHEN a.seq = 1 THEN 1 ELSE 0 END) \
+     FROM attempts a JOIN participations p ON p.round_id = a.round_id AND p.user_id = a.user_id \
+     GROUP BY a.round_id, p.unit_id, (a.started_at + $1) / 86400000",
+    "INSERT INTO score_hist (scope_id, score, n) \
+     SELECT round_id, best_score, COUNT(*) FROM participations WHERE best_score IS NOT NULL AND $1 IS NOT NULL GROUP BY round_id, best_score",
+    "INSERT INTO score_hist (scope_id, score, n) \
+     SELECT contest_id, score, COUNT(*) FROM contest_entries WHERE rounds > 0 AND $1 IS NOT NULL GROUP BY contest_id, score",
+];
+
+/// Every aggregate row as text, for comparing maintained and recomputed aggregates.
+pub(crate) const DIGEST_SQL: &[(&str, &str)] = &[
+    (
+        "participation",
+        "SELECT hex(round_id) || ' ' || hex(user_id) || ' ' || hex(unit_id) || ' ' || attempts_started || ' ' || \
+           COALESCE(hex(active_attempt_id), '-') || ' ' || COALESCE(hex(best_attempt_id), '-') || ' ' || \
+           COALESCE(best_score, -1) || ' ' || COALESCE(best_time_ms, -1) || ' ' || COALESCE(best_finished_at, -1) || ' ' || \
+           COALESCE(prediction, -1) FROM participations",
+    ),
+    (
+        "unit_round",
+        "SELECT hex(round_id) || ' ' || hex(unit_id) || ' ' || participants || ' ' || attempts || ' ' || graded || ' ' || \
+           score_sum || ' ' || perfect FROM unit_round_stats WHERE participants <> 0 OR attempts <> 0",
+    ),
+    (
+        "unit_contest",
+        "SELECT hex(contest_id) || ' ' || hex(unit_id) || ' ' || participants || ' ' || attempts || ' ' || graded || ' ' || \
+           score_sum || ' ' || perfect FROM unit_contest_stats WHERE participants <> 0 OR attempts <> 0",
+    ),
+    (
+        "contest_entry",
+        "SELECT hex(contest_id) || ' ' || hex(user_id) || ' ' || hex(unit_id) || ' ' || attempts || ' ' || rounds || ' ' || \
+           score || ' ' || time_used_ms || ' ' || last_finished_at || ' ' || perfect || ' ' || distance FROM contest_entries",
+    ),
+    ("daily", "SELECT hex(round_id) || ' ' || hex(unit_id) || ' ' || day || ' ' || attempts || ' ' || new_participants FROM unit_daily"),
+    ("hist", "SELECT hex(scope_id) || ' ' || score || ' ' || n FROM score_hist WHERE n <> 0"),
+];
 
 /// Expands to `impl Store for $store`. Needs `use super::shared::*` and the
 /// backend's `$db` (sqlx database type) in scope.
@@ -353,10 +438,11 @@ macro_rules! store_impl {
                 .await?;
 
                 // The counted result and the prediction of the participant in this round.
-                let counting: String = sqlx::query_scalar("SELECT counting FROM rounds WHERE id = $1")
-                    .bind(a.round_id)
-                    .fetch_one(&mut **tx)
-                    .await?;
+                let (counting, max_score, contest_id): (String, i64, Uuid) =
+                    sqlx::query_as("SELECT counting, question_count, contest_id FROM rounds WHERE id = $1")
+                        .bind(a.round_id)
+                        .fetch_one(&mut **tx)
+                        .await?;
                 let new = attempt::Outcome { score, time_used_ms: time_used, finished_at };
                 let old = match (p.best_score, p.best_time_ms, p.best_finished_at) {
                     (Some(score), Some(time_used_ms), Some(finished_at)) => Some(attempt::Outcome { score, time_used_ms, finished_at }),
@@ -395,6 +481,13 @@ macro_rules! store_impl {
                 .bind(prediction)
                 .execute(&mut **tx)
                 .await?;
+                if replaces {
+                    Self::count_result(tx, &p, contest_id, max_score, old.as_ref(), &new).await?;
+                }
+                if replaces || first_submission {
+                    // a settled prediction ranking no longer holds: the next read settles again
+                    sqlx::query("DELETE FROM round_settlements WHERE round_id = $1").bind(a.round_id).execute(&mut **tx).await?;
+                }
                 Ok(Some(AttemptRecord {
                     status,
                     finished_at: Some(finished_at),
@@ -403,6 +496,159 @@ macro_rules! store_impl {
                     prediction,
                     ..a
                 }))
+            }
+
+            /// Moves a participant's counted result from `old` to `new` in every aggregate:
+            /// the unit's round and contest statistics, the contest entry and the score
+            /// distributions. Rows are locked in one order everywhere (unit round row,
+            /// contest entry, unit contest row, distribution rows by score) so that
+            /// concurrent gradings cannot deadlock.
+            async fn count_result(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                p: &ParticipationRecord,
+                contest_id: Uuid,
+                max_score: i64,
+                old: Option<&crate::domain::attempt::Outcome>,
+                new: &crate::domain::attempt::Outcome,
+            ) -> StoreResult<()> {
+                let graded = i64::from(old.is_none());
+                let score_delta = new.score - old.map(|o| o.score).unwrap_or(0);
+                let time_delta = new.time_used_ms - old.map(|o| o.time_used_ms).unwrap_or(0);
+                let perfect_delta = i64::from(new.score == max_score) - old.map(|o| i64::from(o.score == max_score)).unwrap_or(0);
+                sqlx::query(
+                    "UPDATE unit_round_stats SET graded = graded + $3, score_sum = score_sum + $4, perfect = perfect + $5 \
+                     WHERE round_id = $1 AND unit_id = $2",
+                )
+                .bind(p.round_id)
+                .bind(p.unit_id)
+                .bind(graded)
+                .bind(score_delta)
+                .bind(perfect_delta)
+                .execute(&mut **tx)
+                .await?;
+                let sql = format!("SELECT unit_id, rounds, score FROM contest_entries WHERE contest_id = $1 AND user_id = $2{}", Self::LOCK);
+                let (entry_unit, rounds, total): (Uuid, i64, i64) =
+                    sqlx::query_as(&sql).bind(contest_id).bind(p.user_id).fetch_one(&mut **tx).await?;
+                sqlx::query(
+                    "UPDATE contest_entries SET rounds = rounds + $3, score = score + $4, time_used_ms = time_used_ms + $5, \
+                       last_finished_at = CASE WHEN last_finished_at > $6 THEN last_finished_at ELSE $6 END, perfect = perfect + $7 \
+                     WHERE contest_id = $1 AND user_id = $2",
+                )
+                .bind(contest_id)
+                .bind(p.user_id)
+                .bind(graded)
+                .bind(score_delta)
+                .bind(time_delta)
+                .bind(new.finished_at)
+                .bind(perfect_delta)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "UPDATE unit_contest_stats SET graded = graded + $3, score_sum = score_sum + $4, perfect = perfect + $5 \
+                     WHERE contest_id = $1 AND unit_id = $2",
+                )
+                .bind(contest_id)
+                .bind(entry_unit)
+                .bind(i64::from(rounds == 0))
+                .bind(score_delta)
+                .bind(perfect_delta)
+                .execute(&mut **tx)
+                .await?;
+                let mut round_moves = vec![(new.score, 1)];
+                if let Some(o) = old {
+                    round_moves.push((o.score, -1));
+                }
+                Self::bump_hist(tx, p.round_id, round_moves).await?;
+                let mut contest_moves = vec![(total + score_delta, 1)];
+                if rounds > 0 {
+                    contest_moves.push((total, -1));
+                }
+                Self::bump_hist(tx, contest_id, contest_moves).await?;
+                Ok(())
+            }
+
+            /// Adds `delta` to the distribution's bucket of each score, lowest score first.
+            async fn bump_hist(tx: &mut sqlx::Transaction<'static, $db>, scope: Uuid, mut moves: Vec<(i64, i64)>) -> StoreResult<()> {
+                moves.sort();
+                if moves.len() == 2 && moves[0].0 == moves[1].0 {
+                    return Ok(()); // -1 and +1 on the same bucket
+                }
+                for (score, delta) in moves {
+                    sqlx::query(
+                        "INSERT INTO score_hist (scope_id, score, n) VALUES ($1, $2, $3) \
+                         ON CONFLICT (scope_id, score) DO UPDATE SET n = score_hist.n + excluded.n",
+                    )
+                    .bind(scope)
+                    .bind(score)
+                    .bind(delta)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            /// Counts a started attempt in the aggregates (the unit's round, day and
+            /// contest rows; the contest entry, created at the participant's first start).
+            async fn count_start(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                p: &ParticipationRecord,
+                contest_id: Uuid,
+                now: Millis,
+            ) -> StoreResult<()> {
+                let new_participant = i64::from(p.attempts_started == 0);
+                sqlx::query(
+                    "INSERT INTO unit_round_stats (round_id, unit_id, participants, attempts) VALUES ($1, $2, $3, 1) \
+                     ON CONFLICT (round_id, unit_id) DO UPDATE SET participants = unit_round_stats.participants + excluded.participants, \
+                       attempts = unit_round_stats.attempts + 1",
+                )
+                .bind(p.round_id)
+                .bind(p.unit_id)
+                .bind(new_participant)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO unit_daily (round_id, unit_id, day, attempts, new_participants) VALUES ($1, $2, $3, 1, $4) \
+                     ON CONFLICT (round_id, unit_id, day) DO UPDATE SET attempts = unit_daily.attempts + 1, \
+                       new_participants = unit_daily.new_participants + excluded.new_participants",
+                )
+                .bind(p.round_id)
+                .bind(p.unit_id)
+                .bind(crate::domain::time::hanoi_day(now))
+                .bind(new_participant)
+                .execute(&mut **tx)
+                .await?;
+                // A participant joining after some prediction rounds were settled misses their predictions.
+                let created = sqlx::query(
+                    "INSERT INTO contest_entries (contest_id, user_id, unit_id, distance) \
+                     SELECT $1, $2, $3, $4 * CAST(COUNT(*) AS BIGINT) FROM round_settlements s JOIN rounds r ON r.id = s.round_id \
+                     WHERE r.contest_id = $1 \
+                     ON CONFLICT (contest_id, user_id) DO NOTHING",
+                )
+                .bind(contest_id)
+                .bind(p.user_id)
+                .bind(p.unit_id)
+                .bind(crate::domain::ranking::MISSING_PREDICTION)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+                let sql = format!("SELECT unit_id FROM contest_entries WHERE contest_id = $1 AND user_id = $2{}", Self::LOCK);
+                let entry_unit: Uuid = sqlx::query_scalar(&sql).bind(contest_id).bind(p.user_id).fetch_one(&mut **tx).await?;
+                sqlx::query("UPDATE contest_entries SET attempts = attempts + 1 WHERE contest_id = $1 AND user_id = $2")
+                    .bind(contest_id)
+                    .bind(p.user_id)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO unit_contest_stats (contest_id, unit_id, participants, attempts) VALUES ($1, $2, $3, 1) \
+                     ON CONFLICT (contest_id, unit_id) DO UPDATE SET participants = unit_contest_stats.participants + excluded.participants, \
+                       attempts = unit_contest_stats.attempts + 1",
+                )
+                .bind(contest_id)
+                .bind(entry_unit)
+                .bind(i64::from(created == 1))
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
             }
         }
 
@@ -497,6 +743,25 @@ macro_rules! store_impl {
                     "UPDATE users SET scope_unit_id = $2 WHERE scope_unit_id = $1",
                     "UPDATE participations SET unit_id = $2 WHERE unit_id = $1",
                     "UPDATE contests SET audience_unit_id = $2 WHERE audience_unit_id = $1",
+                    // the aggregates follow the members: the source's rows add into the target's
+                    "INSERT INTO unit_round_stats (round_id, unit_id, participants, attempts, graded, score_sum, perfect) \
+                     SELECT round_id, $2, participants, attempts, graded, score_sum, perfect FROM unit_round_stats WHERE unit_id = $1 \
+                     ON CONFLICT (round_id, unit_id) DO UPDATE SET participants = unit_round_stats.participants + excluded.participants, \
+                       attempts = unit_round_stats.attempts + excluded.attempts, graded = unit_round_stats.graded + excluded.graded, \
+                       score_sum = unit_round_stats.score_sum + excluded.score_sum, perfect = unit_round_stats.perfect + excluded.perfect",
+                    "DELETE FROM unit_round_stats WHERE unit_id = $1",
+                    "INSERT INTO unit_contest_stats (contest_id, unit_id, participants, attempts, graded, score_sum, perfect) \
+                     SELECT contest_id, $2, participants, attempts, graded, score_sum, perfect FROM unit_contest_stats WHERE unit_id = $1 \
+                     ON CONFLICT (contest_id, unit_id) DO UPDATE SET participants = unit_contest_stats.participants + excluded.participants, \
+                       attempts = unit_contest_stats.attempts + excluded.attempts, graded = unit_contest_stats.graded + excluded.graded, \
+                       score_sum = unit_contest_stats.score_sum + excluded.score_sum, perfect = unit_contest_stats.perfect + excluded.perfect",
+                    "DELETE FROM unit_contest_stats WHERE unit_id = $1",
+                    "INSERT INTO unit_daily (round_id, unit_id, day, attempts, new_participants) \
+                     SELECT round_id, $2, day, attempts, new_participants FROM unit_daily WHERE unit_id = $1 \
+                     ON CONFLICT (round_id, unit_id, day) DO UPDATE SET attempts = unit_daily.attempts + excluded.attempts, \
+                       new_participants = unit_daily.new_participants + excluded.new_participants",
+                    "DELETE FROM unit_daily WHERE unit_id = $1",
+                    "UPDATE contest_entries SET unit_id = $2 WHERE unit_id = $1",
                     "UPDATE units SET headcount = headcount + (SELECT headcount FROM units WHERE id = $1) WHERE id = $2",
                     "UPDATE units SET merged_into = $2, headcount = 0 WHERE id = $1",
                 ] {
@@ -694,18 +959,6 @@ macro_rules! store_impl {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
-            async fn contest_parts(&self, contest_id: Uuid) -> StoreResult<Vec<ContestPart>> {
-                Ok(sqlx::query_as(
-                    "SELECT p.user_id, u.full_name, u.phone, p.unit_id, un.name AS unit_name, p.round_id, p.attempts_started, \
-                       p.best_score, p.best_time_ms, p.best_finished_at, p.prediction \
-                     FROM participations p JOIN rounds r ON r.id = p.round_id JOIN users u ON u.id = p.user_id \
-                     JOIN units un ON un.id = p.unit_id WHERE r.contest_id = $1",
-                )
-                .bind(contest_id)
-                .fetch_all(self.reader())
-                .await?)
-            }
-
             async fn save_round(&self, r: &RoundRecord) -> StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO rounds (id, contest_id, title, position, opens_at, closes_at, question_count, duration_ms, \
@@ -763,8 +1016,8 @@ macro_rules! store_impl {
 
             async fn start_attempt(&self, req: &StartRequest) -> StoreResult<StartOutcome> {
                 let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
-                let (max_attempts, duration_ms, closes_at, min_gap_ms): (i64, i64, i64, i64) =
-                    sqlx::query_as("SELECT max_attempts, duration_ms, closes_at, min_gap_ms FROM rounds WHERE id = $1")
+                let (max_attempts, duration_ms, closes_at, min_gap_ms, contest_id): (i64, i64, i64, i64, Uuid) =
+                    sqlx::query_as("SELECT max_attempts, duration_ms, closes_at, min_gap_ms, contest_id FROM rounds WHERE id = $1")
                         .bind(req.round_id)
                         .fetch_optional(&mut *tx)
                         .await?
@@ -829,6 +1082,7 @@ macro_rules! store_impl {
                 .bind(req.attempt_id)
                 .execute(&mut *tx)
                 .await?;
+                Self::count_start(&mut tx, &p, contest_id, req.now).await?;
                 tx.commit().await?;
                 Ok(StartOutcome { attempt_id: req.attempt_id, resumed: false })
             }
@@ -941,18 +1195,245 @@ macro_rules! store_impl {
                 Ok(sqlx::query_as(&sql).bind(round_id).bind(user_id).fetch_optional(self.reader()).await?)
             }
 
-            async fn round_standings(&self, round_id: Uuid, limit: i64) -> StoreResult<Vec<StandingRecord>> {
-                Ok(sqlx::query_as(
+            async fn round_standings(&self, round_id: Uuid, units: Option<&[Uuid]>, limit: i64) -> StoreResult<Vec<StandingRecord>> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
                     "SELECT p.user_id, u.full_name, u.phone, un.name AS unit_name, p.best_score AS score, \
-                       p.best_time_ms AS time_used_ms, p.best_finished_at AS finished_at, p.prediction \
+                       p.best_time_ms AS time_used_ms, p.best_finished_at AS finished_at, p.prediction, p.distance \
                      FROM participations p JOIN users u ON u.id = p.user_id JOIN units un ON un.id = p.unit_id \
-                     WHERE p.round_id = $1 AND p.best_attempt_id IS NOT NULL \
-                     ORDER BY p.best_score DESC, p.best_time_ms, p.best_finished_at LIMIT $2",
+                     WHERE p.round_id = ",
+                );
+                qb.push_bind(round_id).push(" AND p.best_score IS NOT NULL");
+                push_unit_filter(&mut qb, "p.unit_id", units);
+                qb.push(" ORDER BY p.best_score DESC, p.distance, p.best_time_ms, p.best_finished_at LIMIT ").push_bind(limit);
+                Ok(qb.build_query_as().fetch_all(self.reader()).await?)
+            }
+
+            async fn unit_aggs(&self, scope: AggScope) -> StoreResult<Vec<UnitAgg>> {
+                let sql = match scope {
+                    AggScope::Round(_) => "SELECT unit_id, participants, attempts, graded, score_sum, perfect FROM unit_round_stats WHERE round_id = $1",
+                    AggScope::Contest(_) => "SELECT unit_id, participants, attempts, graded, score_sum, perfect FROM unit_contest_stats WHERE contest_id = $1",
+                };
+                Ok(sqlx::query_as(sql).bind(scope.id()).fetch_all(self.reader()).await?)
+            }
+
+            async fn contest_board(&self, contest_id: Uuid, units: Option<&[Uuid]>, limit: i64) -> StoreResult<Vec<ContestEntryRecord>> {
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT e.user_id, u.full_name, u.phone, un.name AS unit_name, e.rounds, e.score, e.time_used_ms, e.last_finished_at, e.distance \
+                     FROM contest_entries e JOIN users u ON u.id = e.user_id JOIN units un ON un.id = e.unit_id WHERE e.contest_id = ",
+                );
+                qb.push_bind(contest_id).push(" AND e.rounds > 0");
+                push_unit_filter(&mut qb, "e.unit_id", units);
+                qb.push(" ORDER BY e.score DESC, e.distance, e.time_used_ms, e.last_finished_at LIMIT ").push_bind(limit);
+                Ok(qb.build_query_as().fetch_all(self.reader()).await?)
+            }
+
+            async fn contest_position(&self, contest_id: Uuid, user_id: Uuid) -> StoreResult<Option<(i64, i64)>> {
+                let me: Option<(i64, i64, i64, i64)> = sqlx::query_as(
+                    "SELECT score, distance, time_used_ms, last_finished_at FROM contest_entries WHERE contest_id = $1 AND user_id = $2 AND rounds > 0",
                 )
-                .bind(round_id)
-                .bind(limit)
-                .fetch_all(self.reader())
-                .await?)
+                .bind(contest_id)
+                .bind(user_id)
+                .fetch_optional(self.reader())
+                .await?;
+                let Some((score, distance, time, last)) = me else { return Ok(None) };
+                let better: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM contest_entries WHERE contest_id = $1 AND rounds > 0 AND (score > $2 \
+                       OR (score = $2 AND distance < $3) OR (score = $2 AND distance = $3 AND time_used_ms < $4) \
+                       OR (score = $2 AND distance = $3 AND time_used_ms = $4 AND last_finished_at < $5))",
+                )
+                .bind(contest_id)
+                .bind(score)
+                .bind(distance)
+                .bind(time)
+                .bind(last)
+                .fetch_one(self.reader())
+                .await?;
+                Ok(Some((better + 1, score)))
+            }
+
+            async fn daily_counts(&self, round_ids: &[Uuid], units: Option<&[Uuid]>) -> StoreResult<Vec<DailyCount>> {
+                if round_ids.is_empty() {
+                    return Ok(vec![]);
+                }
+                let mut qb = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT day, CAST(SUM(attempts) AS BIGINT) AS attempts, CAST(SUM(new_participants) AS BIGINT) AS new_participants \
+                     FROM unit_daily WHERE round_id IN (",
+                );
+                let mut list = qb.separated(", ");
+                for id in round_ids {
+                    list.push_bind(*id);
+                }
+                qb.push(")");
+                push_unit_filter(&mut qb, "unit_id", units);
+                qb.push(" GROUP BY day ORDER BY day");
+                Ok(qb.build_query_as().fetch_all(self.reader()).await?)
+            }
+
+            async fn score_distribution(&self, scope_id: Uuid) -> StoreResult<Vec<(i64, i64)>> {
+                Ok(sqlx::query_as("SELECT score, n FROM score_hist WHERE scope_id = $1 AND n <> 0 ORDER BY score")
+                    .bind(scope_id)
+                    .fetch_all(self.reader())
+                    .await?)
+            }
+
+            async fn settlement(&self, round_id: Uuid) -> StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar("SELECT actual FROM round_settlements WHERE round_id = $1").bind(round_id).fetch_optional(self.reader()).await?)
+            }
+
+            async fn settle_round(&self, round_id: Uuid, contest_id: Uuid, actual: Option<i64>) -> StoreResult<bool> {
+                use crate::domain::ranking::MISSING_PREDICTION;
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let current: Option<i64> =
+                    sqlx::query_scalar("SELECT actual FROM round_settlements WHERE round_id = $1").bind(round_id).fetch_optional(&mut *tx).await?;
+                if current == actual {
+                    tx.commit().await?;
+                    return Ok(false);
+                }
+                match actual {
+                    Some(a) => {
+                        sqlx::query(
+                            "UPDATE participations SET distance = CASE WHEN prediction IS NULL THEN $3 \
+                               WHEN prediction > $2 THEN prediction - $2 ELSE $2 - prediction END WHERE round_id = $1",
+                        )
+                        .bind(round_id)
+                        .bind(a)
+                        .bind(MISSING_PREDICTION)
+                        .execute(&mut *tx)
+                        .await?;
+                        sqlx::query(
+                            "INSERT INTO round_settlements (round_id, actual) VALUES ($1, $2) ON CONFLICT (round_id) DO UPDATE SET actual = excluded.actual",
+                        )
+                        .bind(round_id)
+                        .bind(a)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    None => {
+                        sqlx::query("UPDATE participations SET distance = NULL WHERE round_id = $1").bind(round_id).execute(&mut *tx).await?;
+                        sqlx::query("DELETE FROM round_settlements WHERE round_id = $1").bind(round_id).execute(&mut *tx).await?;
+                    }
+                }
+                let settled: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM round_settlements s JOIN rounds r ON r.id = s.round_id WHERE r.contest_id = $1",
+                )
+                .bind(contest_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                // every settled round adds the participant's distance, a missing prediction counting as far
+                sqlx::query(
+                    "UPDATE contest_entries SET distance = $2 * $3 - COALESCE((SELECT SUM($3 - COALESCE(p.distance, $3)) \
+                       FROM participations p JOIN round_settlements s ON s.round_id = p.round_id JOIN rounds r ON r.id = p.round_id \
+                       WHERE r.contest_id = $1 AND p.user_id = contest_entries.user_id), 0) \
+                     WHERE contest_id = $1",
+                )
+                .bind(contest_id)
+                .bind(settled)
+                .bind(MISSING_PREDICTION)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn needs_backfill(&self) -> StoreResult<bool> {
+                let (parts, stats): (i64, i64) = sqlx::query_as(
+                    "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM participations LIMIT 1) x), \
+                       (SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM unit_round_stats LIMIT 1) y)",
+                )
+                .fetch_one(self.reader())
+                .await?;
+                Ok(parts > 0 && stats == 0)
+            }
+
+            async fn recompute_aggregates(&self) -> StoreResult<RecomputeReport> {
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let mut report = RecomputeReport::default();
+                // 1. each participation's counters and counted result, replayed from its attempts
+                let rules: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, counting FROM rounds").fetch_all(&mut *tx).await?;
+                let rules: std::collections::HashMap<Uuid, CountingRule> =
+                    rules.into_iter().map(|(id, c)| (id, CountingRule::parse(&c).unwrap_or_default())).collect();
+                let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts ORDER BY round_id, user_id, seq");
+                let attempts: Vec<AttemptRecord> =
+                    sqlx::query_as::<_, AttemptRow>(&sql).fetch_all(&mut *tx).await?.into_iter().map(Into::into).collect();
+                let sql = format!("SELECT {PARTICIPATION_COLUMNS} FROM participations");
+                let current: Vec<ParticipationRecord> = sqlx::query_as(&sql).fetch_all(&mut *tx).await?;
+                let mut expected: std::collections::HashMap<(Uuid, Uuid), ParticipationRecord> = current
+                    .iter()
+                    .map(|p| {
+                        let blank = ParticipationRecord {
+                            attempts_started: 0,
+                            active_attempt_id: None,
+                            best_attempt_id: None,
+                            best_score: None,
+                            best_time_ms: None,
+                            best_finished_at: None,
+                            prediction: None,
+                            ..p.clone()
+                        };
+                        ((p.round_id, p.user_id), blank)
+                    })
+                    .collect();
+                for a in &attempts {
+                    let Some(e) = expected.get_mut(&(a.round_id, a.user_id)) else { continue };
+                    e.attempts_started += 1;
+                    if a.status == AttemptStatus::InProgress {
+                        e.active_attempt_id = Some(a.id);
+                        continue;
+                    }
+                    let (Some(score), Some(time_used_ms), Some(finished_at)) = (a.score, a.time_used_ms, a.finished_at) else { continue };
+                    let new = crate::domain::attempt::Outcome { score, time_used_ms, finished_at };
+                    let old = match (e.best_score, e.best_time_ms, e.best_finished_at) {
+                        (Some(score), Some(time_used_ms), Some(finished_at)) => Some(crate::domain::attempt::Outcome { score, time_used_ms, finished_at }),
+                        _ => None,
+                    };
+                    let rule = rules.get(&a.round_id).copied().unwrap_or_default();
+                    if crate::domain::attempt::replaces(rule, &new, old.as_ref()) {
+                        e.best_attempt_id = Some(a.id);
+                        e.best_score = Some(score);
+                        e.best_time_ms = Some(time_used_ms);
+                        e.best_finished_at = Some(finished_at);
+                    }
+                    if a.status == AttemptStatus::Submitted && e.prediction.is_none() {
+                        e.prediction = a.prediction;
+                    }
+                }
+                for p in &current {
+                    let e = &expected[&(p.round_id, p.user_id)];
+                    if e != p {
+                        report.participations_fixed += 1;
+                        sqlx::query(
+                            "UPDATE participations SET attempts_started = $3, active_attempt_id = $4, best_attempt_id = $5, best_score = $6, \
+                               best_time_ms = $7, best_finished_at = $8, prediction = $9 WHERE round_id = $1 AND user_id = $2",
+                        )
+                        .bind(e.round_id)
+                        .bind(e.user_id)
+                        .bind(e.attempts_started)
+                        .bind(e.active_attempt_id)
+                        .bind(e.best_attempt_id)
+                        .bind(e.best_score)
+                        .bind(e.best_time_ms)
+                        .bind(e.best_finished_at)
+                        .bind(e.prediction)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                // 2. everything else, from the participations (and the attempts, for the days)
+                for sql in RECOMPUTE_SQL {
+                    report.rows_rebuilt += sqlx::query(sql).bind(crate::domain::time::HANOI_OFFSET).execute(&mut *tx).await?.rows_affected();
+                }
+                tx.commit().await?;
+                Ok(report)
+            }
+
+            async fn aggregate_digest(&self) -> StoreResult<Vec<String>> {
+                let mut out = Vec::new();
+                for (name, sql) in DIGEST_SQL {
+                    let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(self.reader()).await?;
+                    out.extend(rows.into_iter().map(|(r,)| format!("{name}: {r}")));
+                }
+                out.sort();
+                Ok(out)
             }
 
             async fn list_bank(&self) -> StoreResult<Vec<BankQuestion>> {
@@ -1207,17 +1688,19 @@ macro_rules! store_impl {
                     .await?)
             }
 
-            async fn rank_of(&self, round_id: Uuid, score: i64, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)> {
+            async fn rank_of(&self, round_id: Uuid, score: i64, distance: Option<i64>, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)> {
                 Ok(sqlx::query_as(
-                    "SELECT CAST(COALESCE(SUM(CASE WHEN best_score > $2 OR (best_score = $2 AND best_time_ms < $3) \
-                       OR (best_score = $2 AND best_time_ms = $3 AND best_finished_at < $4) THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                    "SELECT CAST(COALESCE(SUM(CASE WHEN best_score > $2 OR (best_score = $2 AND COALESCE(distance, 0) < $5) \
+                       OR (best_score = $2 AND COALESCE(distance, 0) = $5 AND best_time_ms < $3) \
+                       OR (best_score = $2 AND COALESCE(distance, 0) = $5 AND best_time_ms = $3 AND best_finished_at < $4) THEN 1 ELSE 0 END), 0) AS BIGINT), \
                        CAST(COUNT(*) AS BIGINT) \
-                     FROM participations WHERE round_id = $1 AND best_attempt_id IS NOT NULL",
+                     FROM participations WHERE round_id = $1 AND best_score IS NOT NULL",
                 )
                 .bind(round_id)
                 .bind(score)
                 .bind(time_used_ms)
                 .bind(finished_at)
+                .bind(distance.unwrap_or(0))
                 .fetch_one(self.reader())
                 .await?)
             }

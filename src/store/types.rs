@@ -57,21 +57,6 @@ pub struct ContestRecord {
 }
 
 /// A participant's counted result in one round of a contest, with their unit.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct ContestPart {
-    pub user_id: Uuid,
-    pub full_name: String,
-    pub phone: String,
-    pub unit_id: Uuid,
-    pub unit_name: String,
-    pub round_id: Uuid,
-    pub attempts_started: i64,
-    pub best_score: Option<i64>,
-    pub best_time_ms: Option<i64>,
-    pub best_finished_at: Option<i64>,
-    pub prediction: Option<i64>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoundRecord {
     pub id: Uuid,
@@ -189,6 +174,7 @@ pub struct ReviewRecord {
 pub struct ParticipationRecord {
     pub round_id: Uuid,
     pub user_id: Uuid,
+    pub unit_id: Uuid,
     pub attempts_started: i64,
     pub active_attempt_id: Option<Uuid>,
     pub best_attempt_id: Option<Uuid>,
@@ -196,6 +182,8 @@ pub struct ParticipationRecord {
     pub best_time_ms: Option<i64>,
     pub best_finished_at: Option<i64>,
     pub prediction: Option<i64>,
+    /// The prediction's distance from the actual value, once the round is settled.
+    pub distance: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -208,6 +196,8 @@ pub struct StandingRecord {
     pub time_used_ms: i64,
     pub finished_at: i64,
     pub prediction: Option<i64>,
+    /// The prediction's distance from the actual value, once the round is settled.
+    pub distance: Option<i64>,
 }
 
 /// A question of the bank with its current version, as organizers manage it.
@@ -294,4 +284,59 @@ pub struct RosterRow {
 pub struct UnitCode {
     pub id: Uuid,
     pub code: Option<String>,
+}
+
+/// One unit's own aggregate in a round or a contest (members directly in the unit).
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct UnitAgg {
+    pub unit_id: Uuid,
+    pub participants: i64,
+    pub attempts: i64,
+    pub graded: i64,
+    pub score_sum: i64,
+    pub perfect: i64,
+}
+
+/// A participant's row of a contest ranking.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ContestEntryRecord {
+    pub user_id: Uuid,
+    pub full_name: String,
+    pub phone: String,
+    pub unit_name: String,
+    pub rounds: i64,
+    pub score: i64,
+    pub time_used_ms: i64,
+    pub last_finished_at: i64,
+    pub distance: i64,
+}
+
+/// Attempts started and new participants on one Hanoi calendar day.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DailyCount {
+    pub day: i64,
+    pub attempts: i64,
+    pub new_participants: i64,
+}
+
+/// What a recompute found different from the maintained aggregates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecomputeReport {
+    pub participations_fixed: usize,
+    pub rows_rebuilt: u64,
+}
+
+/// What a set of aggregates covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggScope {
+    Round(Uuid),
+    Contest(Uuid),
+}
+
+impl AggScope {
+    pub fn id(self) -> Uuid {
+        match self {
+            AggScope::Round(id) | AggScope::Contest(id) => id,
+        }
+    }
 }
