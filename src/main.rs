@@ -7,9 +7,13 @@ async fn main() {
     use thi24::server::{clock::SystemClock, router, seed, state::Config, sweeper, AppState};
     use thi24::store::AnyStore;
 
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
-        .init();
+    // LOG_FORMAT=json: one JSON object per line, with the request id of the request it belongs to
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
+    if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
+        tracing_subscriber::fmt().json().with_current_span(true).with_span_list(false).with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
 
     let conf = get_configuration(None).expect("leptos configuration");
     let options = conf.leptos_options;

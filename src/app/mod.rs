@@ -22,6 +22,17 @@ use leptos_router::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // A fresh nonce per page: the only inline scripts that run are the ones Leptos writes
+    // (hydration, streamed resources), and the Content Security Policy says so.
+    #[cfg(feature = "ssr")]
+    {
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+            if let Ok(v) = http::HeaderValue::from_str(&crate::server::security::page_policy(&nonce.to_string())) {
+                res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang=t().lang>

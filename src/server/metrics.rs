@@ -58,7 +58,9 @@ impl Metrics {
         use std::fmt::Write;
         let mut out = String::new();
         let esc = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
-        out.push_str("# HELP thi24_http_requests_total HTTP requests by method, route and status.\n# TYPE thi24_http_requests_total counter\n");
+        out.push_str(
+            "# HELP thi24_http_requests_total HTTP requests by method, route and status.\n# TYPE thi24_http_requests_total counter\n",
+        );
         for ((m, r, s), n) in self.requests.lock().expect("metrics").iter() {
             let _ = writeln!(out, "thi24_http_requests_total{{method=\"{m}\",route=\"{}\",status=\"{s}\"}} {n}", esc(r));
         }
@@ -77,7 +79,11 @@ impl Metrics {
         let counters = [
             ("thi24_attempts_started_total", "Attempts started on this server.", &self.attempts_started),
             ("thi24_submissions_total", "Attempts submitted by participants on this server.", &self.submissions),
-            ("thi24_attempts_finalised_by_server_total", "Attempts finalised after their deadline by this server.", &self.finalised_by_server),
+            (
+                "thi24_attempts_finalised_by_server_total",
+                "Attempts finalised after their deadline by this server.",
+                &self.finalised_by_server,
+            ),
             ("thi24_http_server_errors_total", "Responses with a 5xx status.", &self.server_errors),
         ];
         for (name, help, v) in counters {

@@ -41,7 +41,10 @@ pub fn build(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .route("/metrics", axum::routing::get(super::metrics::endpoint))
         .layer(axum::middleware::from_fn(super::csrf::refuse_cross_site))
+        .layer(axum::middleware::from_fn(super::security::headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), super::metrics::observe))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

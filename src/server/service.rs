@@ -251,6 +251,7 @@ pub async fn start_attempt(state: &AppState, user: &UserRecord, round_id: Uuid) 
     let req = StartRequest { attempt_id: Uuid::new_v4(), round_id, user_id: user.id, unit_id: user.unit_id, now, items };
     let out = state.store.start_attempt(&req).await.map_err(store_err)?;
     if !out.resumed {
+        state.metrics.attempts_started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         state.graded(round_id);
     }
     attempt_view(state, user, out.attempt_id, Some(round)).await
@@ -373,6 +374,7 @@ pub async fn submit(state: &AppState, user: &UserRecord, attempt_id: Uuid, predi
     let a = own_attempt(state, user, attempt_id).await?;
     if a.status == crate::domain::AttemptStatus::InProgress {
         if let Some(done) = state.store.finalise_attempt(attempt_id, state.now(), true, prediction).await.map_err(store_err)? {
+            state.metrics.submissions.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             state.graded(done.round_id);
         }
     }
@@ -425,6 +427,7 @@ pub async fn finalise_overdue(state: &AppState) -> AppResult<usize> {
     let mut n = 0;
     for id in ids {
         if let Some(done) = state.store.finalise_attempt(id, state.now(), false, None).await.map_err(internal)? {
+            state.metrics.finalised_by_server.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             state.graded(done.round_id);
             n += 1;
         }

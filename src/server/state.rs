@@ -16,6 +16,7 @@ pub struct AppState {
     units: Arc<RwLock<Option<(std::time::Instant, Arc<Vec<Unit>>)>>>,
     /// The round whose results changed (an attempt started or graded), for live boards.
     pub events: tokio::sync::broadcast::Sender<uuid::Uuid>,
+    pub metrics: Arc<super::metrics::Metrics>,
     /// The projector board of each round, computed at most every `LIVE_TTL`.
     live: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, (std::time::Instant, Arc<String>)>>>,
 }
@@ -33,11 +34,13 @@ pub struct Config {
     pub login_per_ip: i64,
     /// Registrations allowed per client address per hour.
     pub register_per_ip: i64,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self { cookie_secure: false, trust_proxy: false, login_per_phone: 10, login_per_ip: 300, register_per_ip: 200 }
+        Self { cookie_secure: false, trust_proxy: false, login_per_phone: 10, login_per_ip: 300, register_per_ip: 200, metrics_token: None }
     }
 }
 
@@ -52,6 +55,7 @@ impl Config {
             login_per_phone: num("LOGIN_LIMIT_PER_PHONE", d.login_per_phone),
             login_per_ip: num("LOGIN_LIMIT_PER_IP", d.login_per_ip),
             register_per_ip: num("REGISTER_LIMIT_PER_IP", d.register_per_ip),
+            metrics_token: std::env::var("METRICS_TOKEN").ok().filter(|t| !t.is_empty()),
         }
     }
 }
@@ -74,6 +78,7 @@ impl AppState {
             pool: Default::default(),
             units: Default::default(),
             events: tokio::sync::broadcast::channel(1024).0,
+            metrics: Default::default(),
             live: Default::default(),
         }
     }

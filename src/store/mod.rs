@@ -207,6 +207,8 @@ pub trait Store: Send + Sync + 'static {
     fn recompute_aggregates(&self) -> impl Future<Output = StoreResult<RecomputeReport>> + Send;
     /// Every aggregate row as text, sorted (to compare maintained with recomputed).
     fn aggregate_digest(&self) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
+    /// Attempts in progress (for the metrics).
+    fn count_active_attempts(&self) -> impl Future<Output = StoreResult<i64>> + Send;
     fn participation(&self, round_id: Uuid, user_id: Uuid) -> impl Future<Output = StoreResult<Option<ParticipationRecord>>> + Send;
     /// Attempts started in a round, by everybody.
     fn round_attempt_count(&self, round_id: Uuid) -> impl Future<Output = StoreResult<i64>> + Send;
@@ -333,6 +335,7 @@ delegate! {
     fn needs_backfill(&self) -> StoreResult<bool>;
     fn recompute_aggregates(&self) -> StoreResult<RecomputeReport>;
     fn aggregate_digest(&self) -> StoreResult<Vec<String>>;
+    fn count_active_attempts(&self) -> StoreResult<i64>;
     fn participation(&self, round_id: Uuid, user_id: Uuid) -> StoreResult<Option<ParticipationRecord>>;
     fn round_attempt_count(&self, round_id: Uuid) -> StoreResult<i64>;
     fn recut_deadlines(&self, round_id: Uuid) -> StoreResult<u64>;

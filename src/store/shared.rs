@@ -1426,6 +1426,10 @@ macro_rules! store_impl {
                 Ok(report)
             }
 
+            async fn count_active_attempts(&self) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM attempts WHERE status = 'in_progress'").fetch_one(self.reader()).await?)
+            }
+
             async fn aggregate_digest(&self) -> StoreResult<Vec<String>> {
                 let mut out = Vec::new();
                 for (name, sql) in DIGEST_SQL {
