@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else is in scripts/.
-.PHONY: run test bench bench-boards recompute
+.PHONY: run test bench bench-boards recompute backup
 run:   ## build and serve the app on http://127.0.0.1:3000 (SQLite under data/)
 	scripts/run.sh
 test:  ## install test prerequisites and run every test
@@ -10,3 +10,5 @@ bench-boards: ## boards at city scale: 1,000,000 attempts; ARGS="--database post
 	cargo run --release --features ssr --example boards_bench -- $(ARGS)
 recompute: ## rebuild the leaderboards' aggregates from the attempts (DATABASE_URL as for run)
 	cargo run --release --features ssr --bin thi24 -- recompute
+backup: ## online copy of the SQLite database: make backup TO=backups/thi24-$$(date +%F).db
+	cargo run --release --features ssr --bin thi24 -- backup $(TO)

@@ -11,7 +11,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // the JSON report lets scripts/test.sh check that the tests ran and passed
+  reporter: [['list'], ['json', { outputFile: '../target/e2e/results.json' }]],
   use: {
     baseURL,
     locale: 'vi-VN',

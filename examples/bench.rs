@@ -1,50 +1,88 @@
-//! Benchmark (not a test): attempt starts and submits per second with N
-//! simulated participants against a running server, beside a trivial handler's
-//! throughput measured in the same run.
+//! The contest-open surge (a load command, not a test): K logged-in officials who,
+//! at one instant, each start an attempt, answer every question with autosave and
+//! submit. Prints per-endpoint throughput, p50/p95/p99 latency and errors beside a
+//! trivial handler's throughput measured in the same run, then checks that no
+//! acknowledged answer was lost and every official has exactly one attempt.
 //!
-//!   cargo run --release --example bench -- --base http://127.0.0.1:3000 --users 500 --concurrency 64
+//!   cargo run --release --example bench -- --base http://127.0.0.1:3000 --officials 1000
+//!   cargo run --release --example bench -- --base http://127.0.0.1:3001,http://127.0.0.1:3002 --officials 1000
 //!
-//! The server must allow that many registrations from one address, e.g.
+//! Several `--base` addresses (app servers sharing PostgreSQL) share the load in turn.
+//! The organizer account (`--admin-phone`, `--admin-password` or ADMIN_PASSWORD)
+//! opens a round of `--questions` questions for the run. The servers must allow that
+//! many registrations and logins from one address:
 //! `REGISTER_LIMIT_PER_IP=1000000 LOGIN_LIMIT_PER_IP=1000000`.
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 struct Args {
-    base: String,
-    users: usize,
-    concurrency: usize,
+    bases: Vec<String>,
+    officials: usize,
+    questions: usize,
     baseline_secs: u64,
+    admin_phone: String,
+    admin_password: String,
 }
 
 fn args() -> Args {
-    let mut a = Args { base: "http://127.0.0.1:3000".into(), users: 300, concurrency: 64, baseline_secs: 5 };
+    let mut a = Args {
+        bases: vec!["http://127.0.0.1:3000".into()],
+        officials: 1000,
+        questions: 20,
+        baseline_secs: 5,
+        admin_phone: "0900000000".into(),
+        admin_password: std::env::var("ADMIN_PASSWORD").unwrap_or_default(),
+    };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i + 1 < v.len() {
         match v[i].as_str() {
-            "--base" => a.base = v[i + 1].clone(),
-            "--users" => a.users = v[i + 1].parse().expect("--users N"),
-            "--concurrency" => a.concurrency = v[i + 1].parse().expect("--concurrency N"),
+            "--base" => a.bases = v[i + 1].split(',').map(|s| s.trim_end_matches('/').to_string()).collect(),
+            "--officials" | "--users" => a.officials = v[i + 1].parse().expect("--officials N"),
+            "--questions" => a.questions = v[i + 1].parse().expect("--questions N"),
             "--baseline-secs" => a.baseline_secs = v[i + 1].parse().expect("--baseline-secs N"),
+            "--admin-phone" => a.admin_phone = v[i + 1].clone(),
+            "--admin-password" => a.admin_password = v[i + 1].clone(),
             other => panic!("unknown argument {other}"),
         }
         i += 2;
     }
+    assert!(!a.admin_password.is_empty(), "give the organizer's password: --admin-password or ADMIN_PASSWORD");
     a
 }
 
+/// Latencies of one endpoint, with when the first request left and the last answer came.
+#[derive(Default)]
 struct Stats {
-    name: &'static str,
-    n: usize,
+    ok: usize,
     errors: usize,
-    elapsed: Duration,
+    first_error: Option<String>,
     lat: Vec<Duration>,
+    first: Option<Instant>,
+    last: Option<Instant>,
 }
 
 impl Stats {
+    fn add(&mut self, sent: Instant, result: Result<(), String>) {
+        let now = Instant::now();
+        self.lat.push(now - sent);
+        self.first = Some(self.first.map_or(sent, |f| f.min(sent)));
+        self.last = Some(self.last.map_or(now, |l| l.max(now)));
+        match result {
+            Ok(()) => self.ok += 1,
+            Err(e) => {
+                self.errors += 1;
+                self.first_error.get_or_insert(e);
+            }
+        }
+    }
     fn per_sec(&self) -> f64 {
-        self.n as f64 / self.elapsed.as_secs_f64()
+        match (self.first, self.last) {
+            (Some(f), Some(l)) if l > f => self.ok as f64 / (l - f).as_secs_f64(),
+            _ => 0.0,
+        }
     }
     fn pct(&self, p: f64) -> f64 {
         if self.lat.is_empty() {
@@ -54,11 +92,10 @@ impl Stats {
         l.sort();
         l[((l.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1000.0
     }
-    fn print(&self, baseline: f64) {
+    fn print(&self, name: &str, baseline: f64) {
         println!(
-            "{:<22} {:>8} ok {:>5} err {:>10.0}/s   p50 {:>7.1} ms  p95 {:>7.1} ms  p99 {:>7.1} ms   {:>5.1}% of baseline",
-            self.name,
-            self.n - self.errors,
+            "{name:<24} {:>8} ok {:>5} err {:>9.0}/s   p50 {:>7.1} ms  p95 {:>7.1} ms  p99 {:>7.1} ms   {:>5.1}% of baseline",
+            self.ok,
             self.errors,
             self.per_sec(),
             self.pct(0.50),
@@ -66,51 +103,13 @@ impl Stats {
             self.pct(0.99),
             100.0 * self.per_sec() / baseline
         );
+        if let Some(e) = &self.first_error {
+            println!("{:<24} first error: {e}", "");
+        }
     }
 }
 
-/// Runs `f` over every item with `concurrency` in flight; records latencies and errors.
-async fn phase<T, F, Fut>(name: &'static str, items: Vec<T>, concurrency: usize, f: F) -> (Stats, Vec<Option<Value>>)
-where
-    F: Fn(T) -> Fut,
-    Fut: std::future::Future<Output = Result<Value, String>>,
-{
-    let n = items.len();
-    let start = Instant::now();
-    let results: Vec<(Duration, Result<Value, String>)> = stream::iter(items)
-        .map(|it| {
-            let fut = f(it);
-            async move {
-                let t = Instant::now();
-                let r = fut.await;
-                (t.elapsed(), r)
-            }
-        })
-        .buffered(concurrency)
-        .collect()
-        .await;
-    let elapsed = start.elapsed();
-    let mut errors = 0;
-    let mut first_err = None;
-    let lat = results.iter().map(|(d, _)| *d).collect();
-    let values = results
-        .into_iter()
-        .map(|(_, r)| match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                errors += 1;
-                first_err.get_or_insert(e);
-                None
-            }
-        })
-        .collect();
-    if let Some(e) = first_err {
-        eprintln!("{name}: first error: {e}");
-    }
-    (Stats { name, n, errors, elapsed, lat }, values)
-}
-
-async fn json_of(r: reqwest::Result<reqwest::Response>, want: u16) -> Result<Value, String> {
+async fn expect(r: reqwest::Result<reqwest::Response>, want: u16) -> Result<Value, String> {
     let r = r.map_err(|e| e.to_string())?;
     let s = r.status().as_u16();
     let v: Value = r.json().await.unwrap_or(Value::Null);
@@ -121,90 +120,203 @@ async fn json_of(r: reqwest::Result<reqwest::Response>, want: u16) -> Result<Val
     }
 }
 
+/// What one official did in the surge.
+#[derive(Default)]
+struct Run {
+    start: Stats,
+    answer: Stats,
+    submit: Stats,
+    attempt: Option<String>,
+    acked: Vec<(String, String)>,
+    submitted: bool,
+}
+
 #[tokio::main]
 async fn main() {
     let a = args();
-    let base = a.base.clone();
-    println!("benchmark against {base}: {} participants, {} in flight", a.users, a.concurrency);
+    let bases = a.bases.clone();
+    println!("surge against {}: {} officials, {} questions each", bases.join(" + "), a.officials, a.questions);
 
-    // Baseline: a trivial handler (the server's clock, no database), for the same length of time.
+    // Baseline: a trivial handler (the server's clock, no database), 64 in flight, spread over the servers.
     let plain = reqwest::Client::new();
+    let mut baseline = Stats::default();
     let deadline = Instant::now() + Duration::from_secs(a.baseline_secs);
-    let mut lat = Vec::new();
-    let start = Instant::now();
-    let mut n = 0usize;
-    let mut stream = stream::iter(0..)
-        .map(|_| {
-            let (c, url) = (plain.clone(), format!("{base}/api/v1/time"));
+    let mut s = stream::iter(0..)
+        .map(|i: usize| {
+            let (c, url) = (plain.clone(), format!("{}/api/v1/time", bases[i % bases.len()]));
             async move {
                 let t = Instant::now();
-                let ok = c.get(url).send().await.map(|r| r.status().is_success()).unwrap_or(false);
-                (t.elapsed(), ok)
+                let r = c.get(url).send().await.map_err(|e| e.to_string()).and_then(|r| {
+                    if r.status().is_success() {
+                        Ok(())
+                    } else {
+                        Err(r.status().to_string())
+                    }
+                });
+                (t, r)
             }
         })
-        .buffer_unordered(a.concurrency);
-    let mut errors = 0;
-    while let Some((d, ok)) = stream.next().await {
-        n += 1;
-        lat.push(d);
-        if !ok {
-            errors += 1;
-        }
+        .buffer_unordered(64);
+    while let Some((t, r)) = s.next().await {
+        baseline.add(t, r);
         if Instant::now() >= deadline {
             break;
         }
     }
-    drop(stream);
-    let baseline = Stats { name: "baseline GET /time", n, errors, elapsed: start.elapsed(), lat };
+    drop(s);
 
-    let rounds: Value = plain.get(format!("{base}/api/v1/rounds?status=open")).send().await.unwrap().json().await.unwrap();
-    let round = rounds[0]["id"].as_str().expect("an open round").to_string();
-    let units: Value = plain.get(format!("{base}/api/v1/units")).send().await.unwrap().json().await.unwrap();
-    let unit = units[1]["id"].as_str().unwrap().to_string();
+    // The organizer opens a round for the run.
+    let admin = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let b0 = &bases[0];
+    expect(
+        admin.post(format!("{b0}/api/v1/auth/login")).json(&json!({"phone": a.admin_phone, "password": a.admin_password})).send().await,
+        200,
+    )
+    .await
+    .expect("organizer login");
+    let rounds: Value = admin.get(format!("{b0}/api/v1/rounds")).send().await.unwrap().json().await.unwrap();
+    let contest = rounds[0]["contest_id"].as_str().expect("a contest").to_string();
+    let now = expect(admin.get(format!("{b0}/api/v1/time")).send().await, 200).await.unwrap()["now"].as_i64().unwrap();
+    let round = expect(
+        admin
+            .post(format!("{b0}/api/v1/admin/contests/{contest}/rounds"))
+            .json(&json!({"title": format!("Đột biến {now}"), "opens_at": now - 1_000, "closes_at": now + 3_600_000,
+                          "question_count": a.questions, "duration_ms": 900_000, "max_attempts": 1}))
+            .send()
+            .await,
+        201,
+    )
+    .await
+    .expect("open a round")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let units: Value = plain.get(format!("{b0}/api/v1/units")).send().await.unwrap().json().await.unwrap();
+    let unit_ids: Vec<String> =
+        units.as_array().unwrap().iter().filter(|u| u["kind"] != "city").map(|u| u["id"].as_str().unwrap().to_string()).collect();
 
-    // Participants: registration is argon2-bound and not what is measured here.
-    let seed: u64 = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
-    let clients: Vec<reqwest::Client> = (0..a.users).map(|_| reqwest::Client::builder().cookie_store(true).build().unwrap()).collect();
-    let (reg, _) = phase("register (argon2)", clients.iter().enumerate().collect(), a.concurrency, |(i, c)| {
-        let phone = format!("09{:08}", (seed.wrapping_mul(31).wrapping_add(i as u64 * 7_919)) % 100_000_000);
-        let body = json!({"full_name": format!("Người thử {i}"), "phone": phone, "unit_id": unit, "password": "mat-khau-123"});
-        let req = c.post(format!("{base}/api/v1/auth/register")).json(&body);
-        async move { json_of(req.send().await, 201).await }
-    })
-    .await;
+    // Officials register (argon2-bound; not what is measured) and stay logged in.
+    let seed = now as u64;
+    let clients: Vec<reqwest::Client> =
+        (0..a.officials).map(|_| reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(1).build().unwrap()).collect();
+    let t = Instant::now();
+    let failed: usize = stream::iter(clients.iter().enumerate())
+        .map(|(i, c)| {
+            let phone = format!("09{:08}", (seed.wrapping_mul(31).wrapping_add(i as u64 * 7_919)) % 100_000_000);
+            let body = json!({"full_name": format!("Cán bộ thử {i}"), "phone": phone, "unit_id": unit_ids[i % unit_ids.len()], "password": "mat-khau-123"});
+            let req = c.post(format!("{}/api/v1/auth/register", bases[i % bases.len()])).json(&body);
+            async move { usize::from(expect(req.send().await, 201).await.is_err()) }
+        })
+        .buffer_unordered(32)
+        .fold(0, |n, e| async move { n + e })
+        .await;
+    println!("registered {} officials in {:.1} s ({failed} failed)", a.officials - failed, t.elapsed().as_secs_f64());
 
-    let (starts, views) = phase("start attempt", clients.iter().collect(), a.concurrency, |c| {
-        let req = c.post(format!("{base}/api/v1/rounds/{round}/attempts"));
-        async move { json_of(req.send().await, 201).await }
-    })
+    // The surge: everybody at one instant.
+    let barrier = Arc::new(tokio::sync::Barrier::new(a.officials));
+    let surge_started = Instant::now();
+    let runs: Vec<Run> = futures::future::join_all(clients.iter().enumerate().map(|(i, c)| {
+        let (barrier, base, round) = (barrier.clone(), bases[i % bases.len()].clone(), round.clone());
+        async move {
+            let mut run = Run::default();
+            barrier.wait().await;
+            let t = Instant::now();
+            let v = match expect(c.post(format!("{base}/api/v1/rounds/{round}/attempts")).send().await, 201).await {
+                Ok(v) => {
+                    run.start.add(t, Ok(()));
+                    v
+                }
+                Err(e) => {
+                    run.start.add(t, Err(e));
+                    return run;
+                }
+            };
+            let id = v["id"].as_str().unwrap().to_string();
+            run.attempt = Some(id.clone());
+            for (k, item) in v["items"].as_array().unwrap().iter().enumerate() {
+                let q = item["question_id"].as_str().unwrap().to_string();
+                let opt = item["options"][(i + k) % item["options"].as_array().unwrap().len()]["id"].as_str().unwrap().to_string();
+                let t = Instant::now();
+                let r =
+                    expect(c.put(format!("{base}/api/v1/attempts/{id}/answers/{q}")).json(&json!({"option_id": opt})).send().await, 200)
+                        .await;
+                if r.is_ok() {
+                    run.acked.push((q, opt));
+                }
+                run.answer.add(t, r.map(|_| ()));
+            }
+            let t = Instant::now();
+            let r = expect(c.post(format!("{base}/api/v1/attempts/{id}/submit")).json(&json!({"prediction": 3})).send().await, 200).await;
+            run.submitted = r.is_ok();
+            run.submit.add(t, r.map(|_| ()));
+            run
+        }
+    }))
     .await;
+    let surge = surge_started.elapsed();
 
-    // One answer per participant (the autosave path), then the submit.
-    let started: Vec<(&reqwest::Client, Value)> = clients.iter().zip(views.iter()).filter_map(|(c, v)| v.clone().map(|v| (c, v))).collect();
-    let (answers, _) = phase("save answer", started.clone(), a.concurrency, |(c, v)| {
-        let (id, q) = (v["id"].as_str().unwrap(), v["items"][0]["question_id"].as_str().unwrap());
-        let req = c.put(format!("{base}/api/v1/attempts/{id}/answers/{q}")).json(&json!({"option_id": v["items"][0]["options"][0]["id"]}));
-        async move { json_of(req.send().await, 200).await }
-    })
-    .await;
-    let (submits, _) = phase("submit attempt", started, a.concurrency, |(c, v)| {
-        let req = c.post(format!("{base}/api/v1/attempts/{}/submit", v["id"].as_str().unwrap())).json(&json!({"prediction": 3}));
-        async move { json_of(req.send().await, 200).await }
-    })
-    .await;
+    let merge = |pick: fn(&Run) -> &Stats| {
+        let mut all = Stats::default();
+        for r in &runs {
+            let s = pick(r);
+            all.ok += s.ok;
+            all.errors += s.errors;
+            all.lat.extend(&s.lat);
+            if all.first_error.is_none() {
+                all.first_error = s.first_error.clone();
+            }
+            all.first = match (all.first, s.first) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            all.last = match (all.last, s.last) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        all
+    };
+    let (starts, answers, submits) = (merge(|r| &r.start), merge(|r| &r.answer), merge(|r| &r.submit));
+
+    // Nothing acknowledged may be missing.
+    let mut lost = 0usize;
+    let mut not_submitted = 0usize;
+    let mut extra_attempts = 0usize;
+    let checks: Vec<(usize, usize, usize)> = stream::iter(clients.iter().zip(runs.iter()).enumerate())
+        .map(|(i, (c, run))| {
+            let base = bases[(i + 1) % bases.len()].clone(); // read back through another server when there are several
+            let round = round.clone();
+            async move {
+                let Some(id) = &run.attempt else { return (0, 0, 0) };
+                let v: Value = c.get(format!("{base}/api/v1/attempts/{id}")).send().await.unwrap().json().await.unwrap();
+                let items = v["items"].as_array().cloned().unwrap_or_default();
+                let lost = run
+                    .acked
+                    .iter()
+                    .filter(|(q, o)| !items.iter().any(|it| it["question_id"] == q.as_str() && it["chosen_option_id"] == o.as_str()))
+                    .count();
+                let not_submitted = usize::from(run.submitted && v["status"] != "submitted");
+                let mine: Value = c.get(format!("{base}/api/v1/me/attempts")).send().await.unwrap().json().await.unwrap();
+                let n = mine.as_array().map(|a| a.iter().filter(|x| x["round_id"] == round.as_str()).count()).unwrap_or(0);
+                (lost, not_submitted, n.saturating_sub(1))
+            }
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    for (l, n, e) in checks {
+        lost += l;
+        not_submitted += n;
+        extra_attempts += e;
+    }
 
     let b = baseline.per_sec();
-    println!();
-    baseline.print(b);
-    reg.print(b);
-    starts.print(b);
-    answers.print(b);
-    submits.print(b);
+    println!("\nsurge of {} officials took {:.1} s", a.officials, surge.as_secs_f64());
+    baseline.print("baseline GET /time", b);
+    starts.print("start attempt", b);
+    answers.print("save answer", b);
+    submits.print("submit attempt", b);
     println!(
-        "\nstarts/s = {:.0}, submits/s = {:.0}; ratio to the trivial handler: starts {:.3}, submits {:.3}",
-        starts.per_sec(),
-        submits.per_sec(),
-        starts.per_sec() / b,
-        submits.per_sec() / b
+        "\nacknowledged answers lost: {lost}; acknowledged submissions not graded: {not_submitted}; officials with more than one attempt: {extra_attempts}"
     );
 }

@@ -20,3 +20,10 @@ export ADMIN_PHONE=0900000000
 export ADMIN_PASSWORD=e2e-admin-password
 export RUST_LOG=warn
 cargo leptos end-to-end
+# cargo leptos may exit 0 when the server failed to build or start: trust the report only
+node -e '
+  const r = require(process.argv[1]);
+  const s = r.stats || {};
+  console.log(`end-to-end: ${s.expected || 0} passed, ${s.unexpected || 0} failed, ${s.flaky || 0} flaky`);
+  if (!s.expected || s.unexpected || (r.errors || []).length) process.exit(1);
+' "$PWD/$E2E_DIR/results.json"

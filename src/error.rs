@@ -19,6 +19,8 @@ pub enum ErrorCode {
     Conflict,
     Validation,
     RateLimited,
+    /// The request body is over the limit.
+    TooLarge,
     Internal,
 }
 
@@ -33,6 +35,7 @@ impl ErrorCode {
             PhoneTaken | RoundNotOpen | AttemptsExhausted | AttemptFinished | DeadlinePassed | TooSoon | Conflict => 409,
             Validation => 422,
             RateLimited => 429,
+            TooLarge => 413,
             Internal => 500,
         }
     }

@@ -3,6 +3,7 @@
 
 pub struct Strings {
     pub all_units: &'static str,
+    pub err_too_large: &'static str,
     pub err_unit_not_found: &'static str,
     pub stats_title: &'static str,
     pub stats_whole_contest: &'static str,
@@ -421,6 +422,7 @@ pub struct Strings {
 
 pub static VI: Strings = Strings {
     all_units: "Tất cả đơn vị",
+    err_too_large: "Dữ liệu gửi lên quá lớn: tệp nhập tối đa 25 MB, các yêu cầu khác tối đa 1 MB.",
     err_unit_not_found: "Không tìm thấy đơn vị.",
     stats_title: "Thống kê theo đơn vị",
     stats_whole_contest: "Toàn cuộc thi",
@@ -835,6 +837,11 @@ pub static VI: Strings = Strings {
 /// The strings of the current language.
 pub fn t() -> &'static Strings {
     &VI
+}
+
+/// "Tài khoản tạm khóa…": logins refused for this many more minutes.
+pub fn locked_message(minutes: i64) -> String {
+    format!("Đăng nhập sai nhiều lần liên tiếp: số điện thoại này tạm khóa đăng nhập, vui lòng thử lại sau {minutes} phút.")
 }
 
 /// The label of an attempt status.

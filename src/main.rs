@@ -23,6 +23,28 @@ async fn main() {
         eprintln!("Không kết nối được cơ sở dữ liệu {url}: {e}");
         std::process::exit(1)
     });
+    // `thi24 backup FILE`: an online copy of the SQLite database (the app may keep running).
+    if std::env::args().nth(1).as_deref() == Some("backup") {
+        let Some(dest) = std::env::args().nth(2) else {
+            eprintln!("Cách dùng: thi24 backup ĐƯỜNG_DẪN_TỆP_SAO_LƯU");
+            std::process::exit(2)
+        };
+        if std::path::Path::new(&dest).exists() {
+            eprintln!("Tệp {dest} đã có: chọn một tên mới (bản sao lưu không ghi đè).");
+            std::process::exit(2)
+        }
+        let started = std::time::Instant::now();
+        match store.backup_to(&dest).await {
+            Ok(()) => {
+                println!("Đã sao lưu vào {dest} trong {:.1} giây.", started.elapsed().as_secs_f64());
+                return;
+            }
+            Err(e) => {
+                eprintln!("Không sao lưu được: {e}");
+                std::process::exit(1)
+            }
+        }
+    }
     // `thi24 recompute`: rebuild the leaderboards' aggregates from the attempts, then exit.
     if std::env::args().nth(1).as_deref() == Some("recompute") {
         use thi24::store::Store;
@@ -73,6 +95,7 @@ async fn main() {
         }
     }
     sweeper::spawn(state.clone());
+    let shutdown = state.shutdown.clone();
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.unwrap_or_else(|e| {
         eprintln!("Không mở được cổng {addr}: {e}");
@@ -80,10 +103,13 @@ async fn main() {
     });
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             let ctrl_c = async { tokio::signal::ctrl_c().await.ok() };
             let term = async { tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal").recv().await };
             tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+            tracing::info!("shutting down: finishing requests in flight");
+            // long-lived event streams end so that the drain can finish
+            let _ = shutdown.send(true);
         })
         .await
         .expect("server");

@@ -146,6 +146,21 @@ async fn auth_and_errors(backend: Backend) {
     }
     assert_eq!(login("sai-mat-khau").await, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(login("mat-khau-123").await, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    // the lock lasts a minute; each failure after it locks twice as long
+    app.clock.advance(61_000);
+    assert_eq!(login("sai-mat-khau").await, StatusCode::UNAUTHORIZED);
+    let locked =
+        client().post(format!("{b}/api/v1/auth/login")).json(&json!({"phone": phone(1), "password": "mat-khau-123"})).send().await.unwrap();
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    let message = locked.json::<Value>().await.unwrap()["message"].as_str().unwrap().to_string();
+    assert!(message.contains("2 phút"), "{message}");
+    app.clock.advance(61_000);
+    assert_eq!(login("mat-khau-123").await, StatusCode::TOO_MANY_REQUESTS, "two minutes this time");
+    app.clock.advance(60_000);
+    assert_eq!(login("mat-khau-123").await, StatusCode::OK);
+    // a success starts again from zero
+    assert_eq!(login("sai-mat-khau").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(login("mat-khau-123").await, StatusCode::OK);
 
     // logout ends the session
     assert_eq!(c.post(format!("{b}/api/v1/auth/logout")).send().await.unwrap().status(), StatusCode::OK);

@@ -80,6 +80,14 @@ async fn request_ids_metrics_and_headers(backend: Backend) {
     assert!(!again.headers()["content-security-policy"].to_str().unwrap().contains(&nonce), "a new nonce per page");
     let json_csp = c.get(format!("{b}/api/v1/time")).send().await.unwrap().headers()["content-security-policy"].clone();
     assert_eq!(json_csp, "default-src 'none'; frame-ancestors 'none'");
+
+    // a body over the limit gets the API's JSON error, and changes nothing
+    let big = "x".repeat(2 * 1024 * 1024);
+    let r = client().post(format!("{b}/api/v1/auth/register")).header("content-type", "application/json").body(big).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"], "too_large");
+    assert!(e["message"].as_str().unwrap().contains("quá lớn"));
 }
 
 async fn metrics_token(backend: Backend) {
@@ -93,4 +101,25 @@ async fn metrics_token(backend: Backend) {
     assert_eq!(r.status(), StatusCode::OK);
 }
 
-both_backends!(request_ids_metrics_and_headers, metrics_token);
+/// The online backup of the embedded database: a consistent copy that opens on its own.
+async fn backup(backend: Backend) {
+    let Some(app) = spawn_app(backend, Config::default()).await else { return };
+    let dest = std::env::temp_dir().join(format!("thi24-backup-{}.db", uuid::Uuid::new_v4()));
+    let dest_s = dest.display().to_string();
+    let result = app.state.store.backup_to(&dest_s).await;
+    match backend {
+        Backend::Postgres => assert!(result.is_err(), "PostgreSQL is backed up with pg_dump"),
+        Backend::Sqlite => {
+            result.unwrap();
+            use thi24::store::Store;
+            let copy = thi24::store::SqliteStore::connect(&format!("sqlite:{dest_s}")).await.unwrap();
+            assert_eq!(copy.count_users().await.unwrap(), app.state.store.count_users().await.unwrap());
+            assert_eq!(copy.list_units().await.unwrap().len(), app.state.store.list_units().await.unwrap().len());
+            for s in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{dest_s}{s}"));
+            }
+        }
+    }
+}
+
+both_backends!(request_ids_metrics_and_headers, metrics_token, backup);

@@ -79,3 +79,11 @@ DROP INDEX participations_rank;
 
 -- hex(uuid) as SQLite has it for its 16-byte identifiers (used to compare aggregates as text)
 CREATE FUNCTION hex(u UUID) RETURNS TEXT AS $$ SELECT replace(u::text, '-', '') $$ LANGUAGE SQL IMMUTABLE;
+
+-- Failed logins in a row per phone number, and until when it is locked (src/domain/lockout.rs).
+CREATE TABLE login_failures (
+    phone         TEXT PRIMARY KEY,
+    failures      BIGINT NOT NULL,
+    locked_until  BIGINT NOT NULL,
+    updated_at    BIGINT NOT NULL
+);

@@ -76,3 +76,11 @@ CREATE INDEX participations_board ON participations(round_id, best_score DESC, d
 CREATE INDEX participations_unit ON participations(round_id, unit_id, best_score DESC, distance, best_time_ms, best_finished_at)
     WHERE best_score IS NOT NULL;
 DROP INDEX participations_rank;
+
+-- Failed logins in a row per phone number, and until when it is locked (src/domain/lockout.rs).
+CREATE TABLE login_failures (
+    phone         TEXT PRIMARY KEY,
+    failures      INTEGER NOT NULL,
+    locked_until  INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+);

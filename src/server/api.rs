@@ -155,24 +155,15 @@ async fn attempt(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<U
     Ok(Json(service::attempt_view(&s, &user, id, None).await?))
 }
 
-#[derive(Deserialize)]
-struct AnswerBody {
-    option_id: Uuid,
-}
-
 async fn answer(
     State(s): State<AppState>,
     h: HeaderMap,
     ApiPath((id, qid)): ApiPath<(Uuid, Uuid)>,
-    Body(b): Body<AnswerBody>,
+    body: axum::body::Bytes,
 ) -> ApiResult<Json<AnswerAck>> {
     let user = auth::require_user(&s, &h).await?;
-    Ok(Json(service::save_answer(&s, &user, id, qid, b.option_id).await?))
-}
-
-#[derive(Deserialize, Default)]
-struct SubmitBody {
-    prediction: Option<i64>,
+    let option = super::payload::answer_option(&body)?;
+    Ok(Json(service::save_answer(&s, &user, id, qid, option).await?))
 }
 
 async fn submit(
@@ -183,12 +174,8 @@ async fn submit(
 ) -> ApiResult<Json<AttemptView>> {
     let user = auth::require_user(&s, &h).await?;
     // The body is optional: an empty one means no prediction.
-    let b: SubmitBody = if body.iter().all(u8::is_ascii_whitespace) {
-        SubmitBody::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::validation(t().err_prediction)))?
-    };
-    Ok(Json(service::submit(&s, &user, id, b.prediction).await?))
+    let prediction = super::payload::submit_prediction(&body)?;
+    Ok(Json(service::submit(&s, &user, id, prediction).await?))
 }
 
 #[derive(Deserialize)]
@@ -391,30 +378,38 @@ async fn round_events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiP
     round_contest(&s, &h, id).await?;
     let first = s.live_json(id).await?;
     let rx = s.events.subscribe();
-    let stream = futures_util::stream::unfold((s, rx, None::<Arc<String>>, Some(first)), move |(s, mut rx, last, pending)| async move {
-        let mut pending = pending;
-        loop {
-            if let Some(json) = pending.take() {
-                if last.as_deref() != Some(&*json) {
-                    let event = Event::default().event("board").data(json.as_str());
-                    return Some((Ok::<_, std::convert::Infallible>(event), (s, rx, Some(json), None)));
+    let stop = s.shutdown.subscribe();
+    let stream = futures_util::stream::unfold(
+        (s, rx, stop, None::<Arc<String>>, Some(first)),
+        move |(s, mut rx, mut stop, last, pending)| async move {
+            let mut pending = pending;
+            loop {
+                if *stop.borrow() {
+                    return None; // the server is shutting down: end the stream, the browser reconnects elsewhere
                 }
-            }
-            tokio::select! {
-                r = rx.recv() => match r {
-                    Ok(round) if round != id => continue,
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        // let a burst of gradings settle into one update
-                        tokio::time::sleep(super::state::LIVE_TTL).await;
-                        while rx.try_recv().is_ok() {}
+                if let Some(json) = pending.take() {
+                    if last.as_deref() != Some(&*json) {
+                        let event = Event::default().event("board").data(json.as_str());
+                        return Some((Ok::<_, std::convert::Infallible>(event), (s, rx, stop, Some(json), None)));
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                },
-                _ = tokio::time::sleep(LIVE_POLL) => {}
+                }
+                tokio::select! {
+                    _ = stop.changed() => continue,
+                    r = rx.recv() => match r {
+                        Ok(round) if round != id => continue,
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            // let a burst of gradings settle into one update
+                            tokio::time::sleep(super::state::LIVE_TTL).await;
+                            while rx.try_recv().is_ok() {}
+                        }
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    },
+                    _ = tokio::time::sleep(LIVE_POLL) => {}
+                }
+                pending = s.live_json(id).await.ok();
             }
-            pending = s.live_json(id).await.ok();
-        }
-    });
+        },
+    );
     let sse = Sse::new(stream).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)));
     let mut res = sse.into_response();
     // proxies must not buffer the stream

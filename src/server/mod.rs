@@ -8,6 +8,7 @@ pub mod clock;
 pub mod csrf;
 pub mod metrics;
 pub mod openapi;
+pub mod payload;
 pub mod practice;
 pub mod ranking;
 pub mod router;

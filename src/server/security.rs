@@ -15,11 +15,20 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
+fn is_json(res: &Response) -> bool {
+    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"))
+}
+
 /// For responses that are not pages (JSON, files, streams): nothing may run.
 const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 pub async fn headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
+    if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !is_json(&res) {
+        // the body limit answers in plain text: say it like every other error
+        let e = crate::error::AppError::new(crate::error::ErrorCode::TooLarge, crate::i18n::t().err_too_large);
+        res = axum::response::IntoResponse::into_response(super::api::ApiError(e));
+    }
     let h = res.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         let html = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));

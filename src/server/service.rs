@@ -113,27 +113,46 @@ pub async fn register(state: &AppState, input: RegisterInput, ip: &str) -> AppRe
     Ok((me(&record), token))
 }
 
-/// Counts a login (or activation) try against the limits per address and per phone.
-pub async fn rate_limit_login(state: &AppState, phone: &str, ip: &str) -> AppResult<String> {
+/// Counts a login (or activation) try against the limit per address, and refuses
+/// it while the phone number is locked after failed tries.
+pub async fn rate_limit_login(state: &AppState, phone: &str, ip: &str) -> AppResult<()> {
     rate_limit(state, format!("login-ip:{ip}"), 5 * 60_000, state.config.login_per_ip).await?;
-    let phone_key = format!("login-phone:{phone}");
-    rate_limit(state, phone_key.clone(), 15 * 60_000, state.config.login_per_phone).await?;
-    Ok(phone_key)
+    let until = state.store.login_locked_until(phone).await.map_err(internal)?;
+    let now = state.now();
+    if until > now {
+        return Err(locked(until, now));
+    }
+    Ok(())
+}
+
+fn locked(until: i64, now: i64) -> AppError {
+    let minutes = crate::domain::lockout::minutes_left(until, now).max(1);
+    AppError::new(ErrorCode::RateLimited, crate::i18n::locked_message(minutes))
+}
+
+/// A failed login or activation: after `login_per_phone` in a row, the phone number
+/// is locked for a minute, then twice as long at each further failure (up to an hour).
+pub async fn login_failed(state: &AppState, phone: &str) -> AppResult<()> {
+    state.store.record_login_failure(phone, state.now(), state.config.login_per_phone).await.map_err(internal)?;
+    Ok(())
 }
 
 pub async fn login(state: &AppState, input: LoginInput, ip: &str) -> AppResult<(Me, String)> {
     let phone = parse_phone(&input.phone).map_err(|_| AppError::new(ErrorCode::Unauthorized, t().err_login_failed))?;
-    let phone_key = rate_limit_login(state, phone.as_str(), ip).await?;
+    rate_limit_login(state, phone.as_str(), ip).await?;
     let user = state.store.user_by_phone(phone.as_str()).await.map_err(internal)?;
     let ok = auth::verify_password(input.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     match user {
         Some(u) if ok => {
-            state.store.clear_rate_limit(&phone_key).await.map_err(internal)?;
+            state.store.clear_login_failures(phone.as_str()).await.map_err(internal)?;
             let token = open_session(state, u.id).await?;
             Ok((me(&u), token))
         }
         Some(u) if u.password_hash.is_empty() => Err(AppError::new(ErrorCode::Unauthorized, t().err_not_activated)),
-        _ => Err(AppError::new(ErrorCode::Unauthorized, t().err_login_failed)),
+        _ => {
+            login_failed(state, phone.as_str()).await?;
+            Err(AppError::new(ErrorCode::Unauthorized, t().err_login_failed))
+        }
     }
 }
 

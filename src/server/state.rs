@@ -17,6 +17,8 @@ pub struct AppState {
     /// The round whose results changed (an attempt started or graded), for live boards.
     pub events: tokio::sync::broadcast::Sender<uuid::Uuid>,
     pub metrics: Arc<super::metrics::Metrics>,
+    /// Set when the server begins a graceful shutdown: long-lived streams end.
+    pub shutdown: tokio::sync::watch::Sender<bool>,
     /// The projector board of each round, computed at most every `LIVE_TTL`.
     live: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, (std::time::Instant, Arc<String>)>>>,
 }
@@ -28,7 +30,8 @@ pub struct Config {
     pub cookie_secure: bool,
     /// Take the client address from `X-Forwarded-For` (behind a trusted reverse proxy).
     pub trust_proxy: bool,
-    /// Login attempts allowed per phone number per 15 minutes.
+    /// Failed logins in a row before a phone number is locked: for a minute, then
+    /// twice as long at each further failure, up to an hour (a success ends it).
     pub login_per_phone: i64,
     /// Login attempts allowed per client address per 5 minutes (offices share addresses).
     pub login_per_ip: i64,
@@ -40,7 +43,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { cookie_secure: false, trust_proxy: false, login_per_phone: 10, login_per_ip: 300, register_per_ip: 200, metrics_token: None }
+        Self { cookie_secure: false, trust_proxy: false, login_per_phone: 5, login_per_ip: 300, register_per_ip: 200, metrics_token: None }
     }
 }
 
@@ -79,6 +82,7 @@ impl AppState {
             units: Default::default(),
             events: tokio::sync::broadcast::channel(1024).0,
             metrics: Default::default(),
+            shutdown: tokio::sync::watch::channel(false).0,
             live: Default::default(),
         }
     }

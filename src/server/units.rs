@@ -245,6 +245,7 @@ pub async fn activate(state: &AppState, phone: &str, code: &str, password: Strin
     let hash = super::auth::hash_password(password.clone()).await?;
     let code = code.trim().to_uppercase();
     if !state.store.activate(phone.as_str(), &code, &hash).await.map_err(internal)? {
+        super::service::login_failed(state, phone.as_str()).await?;
         return Err(AppError::new(ErrorCode::Unauthorized, t().err_activation));
     }
     super::service::login(state, LoginInput { phone: phone.as_str().into(), password }, ip).await

@@ -209,6 +209,12 @@ pub trait Store: Send + Sync + 'static {
     fn aggregate_digest(&self) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
     /// Attempts in progress (for the metrics).
     fn count_active_attempts(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// Until when logins to this phone number are locked (0: not locked).
+    fn login_locked_until(&self, phone: &str) -> impl Future<Output = StoreResult<Millis>> + Send;
+    /// Counts a failed login (failures a day apart start again) and locks the phone
+    /// number as long as `lock_ms(failures)`; returns the lock's end.
+    fn record_login_failure(&self, phone: &str, now: Millis, free: i64) -> impl Future<Output = StoreResult<Millis>> + Send;
+    fn clear_login_failures(&self, phone: &str) -> impl Future<Output = StoreResult<()>> + Send;
     fn participation(&self, round_id: Uuid, user_id: Uuid) -> impl Future<Output = StoreResult<Option<ParticipationRecord>>> + Send;
     /// Attempts started in a round, by everybody.
     fn round_attempt_count(&self, round_id: Uuid) -> impl Future<Output = StoreResult<i64>> + Send;
@@ -223,7 +229,6 @@ pub trait Store: Send + Sync + 'static {
     /// Freezes a round's results: the snapshot is written once and never changes.
     fn publish_round(&self, round_id: Uuid, snapshot: &str, by: Uuid, now: Millis) -> impl Future<Output = StoreResult<()>> + Send;
     fn published_results(&self, round_id: Uuid) -> impl Future<Output = StoreResult<Option<(Millis, String)>>> + Send;
-    /// How many counted results beat this one; and how many are counted in all.
     /// How many counted results rank before this one (the prediction's distance
     /// counts once the round is settled), and how many there are.
     fn rank_of(
@@ -251,6 +256,15 @@ impl AnyStore {
             Ok(AnyStore::Postgres(PgStore::connect(url).await?))
         } else {
             Ok(AnyStore::Sqlite(SqliteStore::connect(url).await?))
+        }
+    }
+
+    /// An online, consistent copy of an SQLite database into a new file (the app
+    /// keeps serving). PostgreSQL is backed up with its own tools (`pg_dump`).
+    pub async fn backup_to(&self, dest: &str) -> StoreResult<()> {
+        match self {
+            AnyStore::Sqlite(s) => s.backup_to(dest).await,
+            AnyStore::Postgres(_) => Err(StoreError::Conflict("use pg_dump for PostgreSQL")),
         }
     }
 }
@@ -336,6 +350,9 @@ delegate! {
     fn recompute_aggregates(&self) -> StoreResult<RecomputeReport>;
     fn aggregate_digest(&self) -> StoreResult<Vec<String>>;
     fn count_active_attempts(&self) -> StoreResult<i64>;
+    fn login_locked_until(&self, phone: &str) -> StoreResult<Millis>;
+    fn record_login_failure(&self, phone: &str, now: Millis, free: i64) -> StoreResult<Millis>;
+    fn clear_login_failures(&self, phone: &str) -> StoreResult<()>;
     fn participation(&self, round_id: Uuid, user_id: Uuid) -> StoreResult<Option<ParticipationRecord>>;
     fn round_attempt_count(&self, round_id: Uuid) -> StoreResult<i64>;
     fn recut_deadlines(&self, round_id: Uuid) -> StoreResult<u64>;

@@ -1426,6 +1426,38 @@ macro_rules! store_impl {
                 Ok(report)
             }
 
+            async fn login_locked_until(&self, phone: &str) -> StoreResult<Millis> {
+                let until: Option<i64> =
+                    sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE phone = $1").bind(phone).fetch_optional(self.reader()).await?;
+                Ok(until.unwrap_or(0))
+            }
+
+            async fn record_login_failure(&self, phone: &str, now: Millis, free: i64) -> StoreResult<Millis> {
+                use crate::domain::lockout;
+                let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
+                let failures: i64 = sqlx::query_scalar(
+                    "INSERT INTO login_failures (phone, failures, locked_until, updated_at) VALUES ($1, 1, 0, $2) \
+                     ON CONFLICT (phone) DO UPDATE SET updated_at = excluded.updated_at, \
+                       failures = CASE WHEN login_failures.updated_at < $3 THEN 1 ELSE login_failures.failures + 1 END \
+                     RETURNING failures",
+                )
+                .bind(phone)
+                .bind(now)
+                .bind(now - lockout::FORGET_AFTER_MS)
+                .fetch_one(&mut *tx)
+                .await?;
+                let lock = lockout::lock_ms(failures, free);
+                let until = if lock > 0 { now + lock } else { 0 };
+                sqlx::query("UPDATE login_failures SET locked_until = $2 WHERE phone = $1").bind(phone).bind(until).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(until)
+            }
+
+            async fn clear_login_failures(&self, phone: &str) -> StoreResult<()> {
+                sqlx::query("DELETE FROM login_failures WHERE phone = $1").bind(phone).execute(self.writer()).await?;
+                Ok(())
+            }
+
             async fn count_active_attempts(&self) -> StoreResult<i64> {
                 Ok(sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM attempts WHERE status = 'in_progress'").fetch_one(self.reader()).await?)
             }

@@ -45,6 +45,35 @@ pub fn pg_base_url() -> String {
     std::env::var("DATABASE_TEST_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
+/// The URL of a fresh, empty database (dropped with the guard), or `None` when
+/// PostgreSQL is unreachable outside CI.
+pub async fn fresh_url(backend: Backend) -> Option<(String, DbGuard)> {
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("thi24-test-{}.db", uuid::Uuid::new_v4()));
+            Some((format!("sqlite:{}", path.display()), DbGuard { sqlite_path: Some(path), pg: None }))
+        }
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let base = pg_base_url();
+            let mut admin = match sqlx::PgConnection::connect(&base).await {
+                Ok(c) => c,
+                Err(e) => {
+                    if std::env::var_os("CI").is_some() {
+                        panic!("PostgreSQL at {base} is unreachable and CI is set: {e}");
+                    }
+                    eprintln!("skipped PostgreSQL: {base} unreachable ({e})");
+                    return None;
+                }
+            };
+            let name = format!("thi24_test_{}", uuid::Uuid::new_v4().simple());
+            sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).await.expect("create database");
+            let url = format!("{}/{name}", &base[..base.rfind('/').expect("DATABASE_TEST_URL needs a database name")]);
+            Some((url, DbGuard { sqlite_path: None, pg: Some((base, name)) }))
+        }
+    }
+}
+
 /// A fresh store, or `None` when PostgreSQL is unreachable outside CI (with a note).
 /// In CI (`CI` set) an unreachable PostgreSQL fails the test.
 pub async fn fresh_store(backend: Backend) -> Option<(AnyStore, DbGuard)> {
