@@ -243,6 +243,8 @@ async fn drill_down_merge_and_filters(backend: Backend) {
     let in_uh = get(format!("{b}/api/v1/rounds/{r}/leaderboard?unit={uh}")).await;
     assert_eq!(names_of(&in_uh), ["091****001", "091****002", "091****003"]);
     assert_eq!(in_uh["participants"], 3);
+    let contest_uh = get(format!("{b}/api/v1/contests/{cid}/ranking?unit={uh}")).await;
+    assert_eq!(names_of(&contest_uh), ["091****001", "091****002", "091****003"]);
     let in_bu = get(format!("{b}/api/v1/rounds/{r}/leaderboard?unit={bu}")).await;
     assert!(names_of(&in_bu).is_empty());
     let r404 = client().get(format!("{b}/api/v1/rounds/{r}/leaderboard?unit={}", uuid::Uuid::new_v4())).send().await.unwrap();

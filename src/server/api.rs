@@ -365,9 +365,11 @@ async fn round_charts(
     Ok(Json(ranking::charts(&s, contest_id, Some(id), q.unit).await?))
 }
 
-async fn round_live(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<LiveBoard>> {
+/// The projector board, shared by every screen for `LIVE_TTL` (it is what they all poll).
+async fn round_live(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
     round_contest(&s, &h, id).await?;
-    Ok(Json(ranking::live_board(&s, id).await?))
+    let json = s.live_json(id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json.as_str().to_owned()).into_response())
 }
 
 /// Server-sent events: the round's projector board, sent at once and again
