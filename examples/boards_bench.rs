@@ -246,6 +246,12 @@ async fn main() {
         t.elapsed().as_secs_f64(),
         report.rows_rebuilt
     );
+    if !url.starts_with("sqlite:") {
+        // the planner's statistics, as autovacuum would have them after such a change
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+        pool.close().await;
+    }
 
     let options = leptos::config::LeptosOptions::builder().output_name("thi24").site_root("target/site").build();
     let state = AppState::new(store, SystemClock::shared(), options, Config::default());

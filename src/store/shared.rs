@@ -277,36 +277,6 @@ where
     }
 }
 
-/// Up to this many units, a board narrowed to them is read unit by unit (below).
-pub(crate) const PER_UNIT_MAX: usize = 64;
-
-/// A ranking narrowed to several units, in ranking order: each unit's best `limit`
-/// rows are read in index order and merged, so a district's board never sorts all
-/// of its members. `select` ends with the scope column's `= `; `order` is the
-/// ranking order inside (table columns) and outside (selected names).
-pub(crate) fn push_per_unit<'a, DB: sqlx::Database>(
-    qb: &mut sqlx::QueryBuilder<'a, DB>,
-    select: &str,
-    scope: Uuid,
-    unit_column: &str,
-    units: &[Uuid],
-    order: [&str; 2],
-    limit: i64,
-) where
-    Uuid: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
-{
-    qb.push("SELECT * FROM (");
-    for (i, unit) in units.iter().enumerate() {
-        if i > 0 {
-            qb.push(" UNION ALL ");
-        }
-        qb.push("SELECT * FROM (").push(select).push_bind(scope).push(format!(" AND {unit_column} = ")).push_bind(*unit);
-        qb.push(format!(" ORDER BY {} LIMIT ", order[0])).push_bind(limit).push(format!(") unit_{i}"));
-    }
-    qb.push(format!(") merged ORDER BY {} LIMIT ", order[1])).push_bind(limit);
-}
-
 /// Rebuilds every aggregate from the participations (and the attempts, for the
 /// days). `$1` is Hanoi's offset from UTC in milliseconds.
 pub(crate) const RECOMPUTE_SQL: &[&str] = &[
@@ -1230,12 +1200,6 @@ macro_rules! store_impl {
                        p.best_time_ms AS time_used_ms, p.best_finished_at AS finished_at, p.prediction, p.distance \
                      FROM participations p JOIN users u ON u.id = p.user_id JOIN units un ON un.id = p.unit_id \
                      WHERE p.best_score IS NOT NULL AND p.round_id = ";
-                if let Some(units) = units.filter(|u| (2..=PER_UNIT_MAX).contains(&u.len())) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("");
-                    let order = ["p.best_score DESC, p.distance, p.best_time_ms, p.best_finished_at", "score DESC, distance, time_used_ms, finished_at"];
-                    push_per_unit(&mut qb, SELECT, round_id, "p.unit_id", units, order, limit);
-                    return Ok(qb.build_query_as().fetch_all(self.reader()).await?);
-                }
                 let mut qb = sqlx::QueryBuilder::<$db>::new(SELECT);
                 qb.push_bind(round_id);
                 push_unit_filter(&mut qb, "p.unit_id", units);
@@ -1255,12 +1219,6 @@ macro_rules! store_impl {
                 const SELECT: &str = "SELECT e.user_id, u.full_name, u.phone, un.name AS unit_name, e.rounds, e.score, e.time_used_ms, \
                        e.last_finished_at, e.distance \
                      FROM contest_entries e JOIN users u ON u.id = e.user_id JOIN units un ON un.id = e.unit_id WHERE e.rounds > 0 AND e.contest_id = ";
-                if let Some(units) = units.filter(|u| (2..=PER_UNIT_MAX).contains(&u.len())) {
-                    let mut qb = sqlx::QueryBuilder::<$db>::new("");
-                    let order = ["e.score DESC, e.distance, e.time_used_ms, e.last_finished_at", "score DESC, distance, time_used_ms, last_finished_at"];
-                    push_per_unit(&mut qb, SELECT, contest_id, "e.unit_id", units, order, limit);
-                    return Ok(qb.build_query_as().fetch_all(self.reader()).await?);
-                }
                 let mut qb = sqlx::QueryBuilder::<$db>::new(SELECT);
                 qb.push_bind(contest_id);
                 push_unit_filter(&mut qb, "e.unit_id", units);
