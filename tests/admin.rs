@@ -3,7 +3,7 @@
 //! rules, audiences and the gap between attempts. On SQLite and PostgreSQL.
 mod common;
 
-use common::{client, login, spawn_app, Backend, TestApp};
+use common::{client, login, spawn_app, take, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
@@ -294,21 +294,6 @@ async fn gap_between_attempts(backend: Backend) {
     assert_eq!(p.post(format!("{b}/api/v1/rounds/{rid}/attempts")).send().await.unwrap().status(), StatusCode::CREATED);
 }
 
-/// Takes a round answering `correct` questions right, and submits.
-async fn take(app: &TestApp, c: &reqwest::Client, round: &str, correct: usize) {
-    let b = &app.base;
-    let v: Value = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap().json().await.unwrap();
-    let id = v["id"].as_str().unwrap();
-    for (k, item) in v["items"].as_array().unwrap().iter().enumerate() {
-        let q: uuid::Uuid = item["question_id"].as_str().unwrap().parse().unwrap();
-        let opts = app.state.store.question_version(q).await.unwrap().unwrap().options;
-        let pick = opts.iter().find(|o| o.2 == (k < correct)).unwrap().0;
-        let r = c.put(format!("{b}/api/v1/attempts/{id}/answers/{q}")).json(&json!({"option_id": pick})).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-    }
-    assert_eq!(c.post(format!("{b}/api/v1/attempts/{id}/submit")).send().await.unwrap().status(), StatusCode::OK);
-}
-
 async fn contest_ranking_prizes_and_units(backend: Backend) {
     let Some(app) = spawn_app(backend, Config::default()).await else { return };
     let b = &app.base;
@@ -349,10 +334,10 @@ async fn contest_ranking_prizes_and_units(backend: Backend) {
     let a = person(&app, &admin, "0911000031", &tl, None).await;
     let bb = person(&app, &admin, "0911000032", &bu, None).await;
     let c = person(&app, &admin, "0911000033", &bu, None).await;
-    take(&app, &a, &r1, 5).await;
-    take(&app, &a, &r2, 5).await;
-    take(&app, &bb, &r1, 5).await;
-    take(&app, &c, &r1, 0).await;
+    take(&app, &a, &r1, 5, true, None).await;
+    take(&app, &a, &r2, 5, true, None).await;
+    take(&app, &bb, &r1, 5, true, None).await;
+    take(&app, &c, &r1, 0, true, None).await;
     // live: no prizes before the results are final
     let live: Value = client().get(format!("{b}/api/v1/contests/{cid}/ranking")).send().await.unwrap().json().await.unwrap();
     assert!(live["entries"].as_array().unwrap().iter().all(|e| e["prize"].is_null()));

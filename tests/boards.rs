@@ -5,7 +5,7 @@
 //! event stream. On SQLite and PostgreSQL.
 mod common;
 
-use common::{client, login, spawn_app, Backend, TestApp};
+use common::{client, login, spawn_app, take, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
@@ -61,34 +61,6 @@ async fn contest(app: &TestApp, admin: &reqwest::Client, n: usize, prediction: b
         rounds.push(r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string());
     }
     (cid, rounds)
-}
-
-/// Starts an attempt and answers `correct` questions right (and the rest wrong);
-/// submits unless `submit` is false. Returns the attempt's id.
-async fn take(app: &TestApp, c: &reqwest::Client, round: &str, correct: usize, submit: bool, prediction: Option<i64>) -> Option<String> {
-    let b = &app.base;
-    let r = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap();
-    if r.status() != StatusCode::CREATED && r.status() != StatusCode::OK {
-        return None; // attempts used up
-    }
-    let v: Value = r.json().await.unwrap();
-    let id = v["id"].as_str().unwrap().to_string();
-    for (k, item) in v["items"].as_array().unwrap().iter().enumerate() {
-        let q: uuid::Uuid = item["question_id"].as_str().unwrap().parse().unwrap();
-        let opts = app.state.store.question_version(q).await.unwrap().unwrap().options;
-        let pick = opts.iter().find(|o| o.2 == (k < correct)).unwrap().0;
-        let r = c.put(format!("{b}/api/v1/attempts/{id}/answers/{q}")).json(&json!({"option_id": pick})).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-    }
-    if submit {
-        let body = match prediction {
-            Some(p) => json!({"prediction": p}),
-            None => json!({}),
-        };
-        let r = c.post(format!("{b}/api/v1/attempts/{id}/submit")).json(&body).send().await.unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-    }
-    Some(id)
 }
 
 async fn get(url: String) -> Value {

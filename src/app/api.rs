@@ -184,11 +184,8 @@ pub async fn get_leaderboard(round_id: Uuid) -> Result<Leaderboard, AppError> {
 /// The contest a statistics page shows, checked visible to whoever asks.
 #[cfg(feature = "ssr")]
 async fn visible_contest(state: &crate::server::AppState, contest_id: Uuid) -> Result<Option<crate::store::UserRecord>, AppError> {
-    use crate::store::Store;
     let user = ctx::user(state).await?;
-    let contest = state.store.contest(contest_id).await.map_err(crate::server::service::internal)?;
-    let contest = contest.ok_or_else(|| AppError::not_found(crate::i18n::t().err_contest_not_found))?;
-    crate::server::service::check_contest_visible(state, user.as_ref(), &contest).await?;
+    crate::server::service::check_contest_id_visible(state, user.as_ref(), contest_id).await?;
     Ok(user)
 }
 

@@ -4,7 +4,7 @@
 //! (`?vong=&cap=&q=&sap=&chieu=`), so every view can be linked, bookmarked and
 //! used without JavaScript.
 use super::api;
-use super::util::ErrorBox;
+use super::util::{percent, ErrorBox};
 use crate::domain::time::{format_day, format_seconds};
 use crate::i18n::t;
 use crate::model::*;
@@ -62,10 +62,6 @@ fn encode(s: &str) -> String {
         }
     }
     out
-}
-
-fn percent(rate: f64) -> String {
-    format!("{:.1}%", rate * 100.0).replace('.', ",")
 }
 
 fn decimal(x: f64) -> String {

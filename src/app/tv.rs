@@ -1,7 +1,7 @@
 //! The projector / TV page of a round: counters, the top ten and the leading
 //! units in large type, updated live over server-sent events with no reload.
 use super::api;
-use super::util::ErrorBox;
+use super::util::{percent, ErrorBox};
 use crate::domain::time::format_seconds;
 use crate::i18n::{round_status_label, t};
 use crate::model::LiveBoard;
@@ -128,7 +128,7 @@ fn TvBoard(board: Signal<LiveBoard>, connected: RwSignal<bool>) -> impl IntoView
                                                 {u.unit_name.clone()}
                                                 <small>{u.participants}" "{t().tv_participants}</small>
                                             </span>
-                                            <span class="tv-score">{format!("{:.1}%", u.participation_rate * 100.0).replace('.', ",")}</span>
+                                            <span class="tv-score">{percent(u.participation_rate)}</span>
                                         </li>
                                     }
                                 })

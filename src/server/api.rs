@@ -296,9 +296,7 @@ async fn audit_csv(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Respons
 /// A public contest's ranking (phone numbers masked); private contests are not public.
 async fn visible_contest(s: &AppState, h: &HeaderMap, id: Uuid) -> ApiResult<Option<crate::store::UserRecord>> {
     let user = auth::current_user(s, h).await?;
-    let contest = crate::store::Store::contest(&s.store, id).await.map_err(service::internal)?;
-    let contest = contest.ok_or_else(|| ApiError(AppError::not_found(t().err_contest_not_found)))?;
-    service::check_contest_visible(s, user.as_ref(), &contest).await?;
+    service::check_contest_id_visible(s, user.as_ref(), id).await?;
     Ok(user)
 }
 
@@ -324,9 +322,7 @@ async fn contest_units(
 }
 
 async fn round_contest(s: &AppState, h: &HeaderMap, round_id: Uuid) -> ApiResult<Uuid> {
-    service::check_round_visible(s, auth::current_user(s, h).await?.as_ref(), round_id).await?;
-    let round = crate::store::Store::get_round(&s.store, round_id).await.map_err(service::internal)?;
-    Ok(round.ok_or_else(|| ApiError(AppError::not_found(t().err_round_not_found)))?.contest_id)
+    Ok(service::check_round_visible(s, auth::current_user(s, h).await?.as_ref(), round_id).await?.contest_id)
 }
 
 async fn round_units(

@@ -255,6 +255,12 @@ pub async fn unit_board(state: &AppState, contest_id: Uuid, round_id: Option<Uui
     })
 }
 
+/// How many rows to read to hand out `tiers` correctly (ties may share the last
+/// prize) while showing `limit`.
+fn rows_for_prizes(limit: i64, tiers: &[(String, usize)]) -> i64 {
+    limit.max(tiers.iter().map(|t| t.1 as i64).sum::<i64>() * 2 + 10)
+}
+
 /// The unit (and everything below it) a board is narrowed to.
 pub async fn unit_filter(state: &AppState, unit: Option<Uuid>) -> AppResult<Option<(UnitRef, Vec<Uuid>)>> {
     let Some(id) = unit else { return Ok(None) };
@@ -280,13 +286,12 @@ pub async fn contest_ranking(
     let final_results = !rounds.is_empty() && rounds.iter().all(|r| r.rules().status(now) == RoundStatus::Closed);
     let filter = unit_filter(state, unit).await?;
     let limit = limit.clamp(1, 1_000_000) as i64;
-    // prizes need every entry that may share the last prize
     let tiers: Vec<(String, usize)> = if final_results && filter.is_none() {
         contest.prizes.individual.iter().map(|p| (p.label.clone(), p.count)).collect()
     } else {
         vec![]
     };
-    let fetch = limit.max(tiers.iter().map(|t| t.1 as i64).sum::<i64>() * 2 + 10);
+    let fetch = rows_for_prizes(limit, &tiers);
     let mut rows = state.store.contest_board(contest_id, filter.as_ref().map(|f| f.1.as_slice()), fetch).await.map_err(internal)?;
     let ranks = rank_by(&mut rows, |e| (-e.score, e.distance, e.time_used_ms, e.last_finished_at));
     let prizes = award(&ranks, &tiers);
@@ -382,7 +387,7 @@ pub async fn leaderboard(
         },
         _ => vec![],
     };
-    let fetch = limit.max(tiers.iter().map(|t| t.1 as i64).sum::<i64>() * 2 + 10);
+    let fetch = rows_for_prizes(limit, &tiers);
     let mut rows = state.store.round_standings(round_id, filter.as_ref().map(|f| f.1.as_slice()), fetch).await.map_err(internal)?;
     let ranks = rank_by(&mut rows, |r| (-r.score, r.distance.unwrap_or(0), r.time_used_ms, r.finished_at));
     let prizes = award(&ranks, &tiers);

@@ -464,10 +464,20 @@ pub fn require_organizer(user: &UserRecord) -> AppResult<()> {
 
 /// A private contest's rounds (leaderboards, results, statistics) are seen only by
 /// its audience and by organizers and viewers whose scope covers it; public ones by all.
-pub async fn check_round_visible(state: &AppState, user: Option<&UserRecord>, round_id: Uuid) -> AppResult<()> {
+/// Returns the round.
+pub async fn check_round_visible(state: &AppState, user: Option<&UserRecord>, round_id: Uuid) -> AppResult<RoundRecord> {
     let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
-    let Some(contest) = state.store.contest(round.contest_id).await.map_err(internal)? else { return Ok(()) };
-    check_contest_visible(state, user, &contest).await.map_err(|_| AppError::not_found(t().err_round_not_found))
+    if let Some(contest) = state.store.contest(round.contest_id).await.map_err(internal)? {
+        check_contest_visible(state, user, &contest).await.map_err(|_| AppError::not_found(t().err_round_not_found))?;
+    }
+    Ok(round)
+}
+
+/// `check_contest_visible` for a contest known by its id (404 when there is none).
+pub async fn check_contest_id_visible(state: &AppState, user: Option<&UserRecord>, contest_id: Uuid) -> AppResult<()> {
+    let contest = state.store.contest(contest_id).await.map_err(internal)?;
+    let contest = contest.ok_or_else(|| AppError::not_found(t().err_contest_not_found))?;
+    check_contest_visible(state, user, &contest).await
 }
 
 /// A private contest (its rankings and statistics) is seen only by its audience and

@@ -77,36 +77,12 @@ pub async fn fresh_url(backend: Backend) -> Option<(String, DbGuard)> {
 /// A fresh store, or `None` when PostgreSQL is unreachable outside CI (with a note).
 /// In CI (`CI` set) an unreachable PostgreSQL fails the test.
 pub async fn fresh_store(backend: Backend) -> Option<(AnyStore, DbGuard)> {
-    match backend {
-        Backend::Sqlite => {
-            let path = std::env::temp_dir().join(format!("thi24-test-{}.db", uuid::Uuid::new_v4()));
-            let store = SqliteStore::connect(&format!("sqlite:{}", path.display())).await.expect("sqlite");
-            Some((AnyStore::Sqlite(store), DbGuard { sqlite_path: Some(path), pg: None }))
-        }
-        Backend::Postgres => {
-            use sqlx::Connection;
-            let base = pg_base_url();
-            let mut admin = match sqlx::PgConnection::connect(&base).await {
-                Ok(c) => c,
-                Err(e) => {
-                    if std::env::var_os("CI").is_some() {
-                        panic!("PostgreSQL at {base} is unreachable and CI is set: {e}");
-                    }
-                    eprintln!("skipped PostgreSQL: {base} unreachable ({e})");
-                    return None;
-                }
-            };
-            let name = format!("thi24_test_{}", uuid::Uuid::new_v4().simple());
-            sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).await.expect("create database");
-            let url = match base.rfind('/') {
-                Some(i) => format!("{}/{name}", &base[..i]),
-                None => panic!("DATABASE_TEST_URL needs a database name"),
-            };
-            let guard = DbGuard { sqlite_path: None, pg: Some((base, name)) };
-            let store = PgStore::connect(&url).await.expect("postgres");
-            Some((AnyStore::Postgres(store), guard))
-        }
-    }
+    let (url, guard) = fresh_url(backend).await?;
+    let store = match backend {
+        Backend::Sqlite => AnyStore::Sqlite(SqliteStore::connect(&url).await.expect("sqlite")),
+        Backend::Postgres => AnyStore::Postgres(PgStore::connect(&url).await.expect("postgres")),
+    };
+    Some((store, guard))
 }
 
 pub struct TestApp {
@@ -172,4 +148,41 @@ pub async fn login(app: &TestApp, phone: &str, password: &str) -> reqwest::Clien
 /// The seeded administrator, logged in.
 pub async fn admin(app: &TestApp) -> reqwest::Client {
     login(app, "0900000000", &app.admin_password).await
+}
+
+/// Starts an attempt, answers `correct` questions right and the rest wrong, and
+/// submits unless `submit` is false. Returns the attempt's id (`None` when the
+/// start is refused, e.g. attempts used up).
+pub async fn take(
+    app: &TestApp,
+    c: &reqwest::Client,
+    round: &str,
+    correct: usize,
+    submit: bool,
+    prediction: Option<i64>,
+) -> Option<String> {
+    use thi24::store::Store;
+    let b = &app.base;
+    let r = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap();
+    if !r.status().is_success() {
+        return None;
+    }
+    let v: serde_json::Value = r.json().await.unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    for (k, item) in v["items"].as_array().unwrap().iter().enumerate() {
+        let q: uuid::Uuid = item["question_id"].as_str().unwrap().parse().unwrap();
+        let opts = app.state.store.question_version(q).await.unwrap().unwrap().options;
+        let pick = opts.iter().find(|o| o.2 == (k < correct)).unwrap().0;
+        let r = c.put(format!("{b}/api/v1/attempts/{id}/answers/{q}")).json(&serde_json::json!({"option_id": pick})).send().await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+    }
+    if submit {
+        let body = match prediction {
+            Some(p) => serde_json::json!({"prediction": p}),
+            None => serde_json::json!({}),
+        };
+        let r = c.post(format!("{b}/api/v1/attempts/{id}/submit")).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+    }
+    Some(id)
 }
