@@ -53,72 +53,9 @@ fn args() -> Args {
     a
 }
 
-/// Latencies of one endpoint, with when the first request left and the last answer came.
-#[derive(Default)]
-struct Stats {
-    ok: usize,
-    errors: usize,
-    first_error: Option<String>,
-    lat: Vec<Duration>,
-    first: Option<Instant>,
-    last: Option<Instant>,
-}
-
-impl Stats {
-    fn add(&mut self, sent: Instant, result: Result<(), String>) {
-        let now = Instant::now();
-        self.lat.push(now - sent);
-        self.first = Some(self.first.map_or(sent, |f| f.min(sent)));
-        self.last = Some(self.last.map_or(now, |l| l.max(now)));
-        match result {
-            Ok(()) => self.ok += 1,
-            Err(e) => {
-                self.errors += 1;
-                self.first_error.get_or_insert(e);
-            }
-        }
-    }
-    fn per_sec(&self) -> f64 {
-        match (self.first, self.last) {
-            (Some(f), Some(l)) if l > f => self.ok as f64 / (l - f).as_secs_f64(),
-            _ => 0.0,
-        }
-    }
-    fn pct(&self, p: f64) -> f64 {
-        if self.lat.is_empty() {
-            return 0.0;
-        }
-        let mut l = self.lat.clone();
-        l.sort();
-        l[((l.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1000.0
-    }
-    fn print(&self, name: &str, baseline: f64) {
-        println!(
-            "{name:<24} {:>8} ok {:>5} err {:>9.0}/s   p50 {:>7.1} ms  p95 {:>7.1} ms  p99 {:>7.1} ms   {:>5.1}% of baseline",
-            self.ok,
-            self.errors,
-            self.per_sec(),
-            self.pct(0.50),
-            self.pct(0.95),
-            self.pct(0.99),
-            100.0 * self.per_sec() / baseline
-        );
-        if let Some(e) = &self.first_error {
-            println!("{:<24} first error: {e}", "");
-        }
-    }
-}
-
-async fn expect(r: reqwest::Result<reqwest::Response>, want: u16) -> Result<Value, String> {
-    let r = r.map_err(|e| e.to_string())?;
-    let s = r.status().as_u16();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
-    if s == want {
-        Ok(v)
-    } else {
-        Err(format!("{s} {v}"))
-    }
-}
+#[path = "support/stats.rs"]
+mod stats;
+use stats::{expect, Stats};
 
 /// What one official did in the surge.
 #[derive(Default)]
@@ -137,33 +74,8 @@ async fn main() {
     let bases = a.bases.clone();
     println!("surge against {}: {} officials, {} questions each", bases.join(" + "), a.officials, a.questions);
 
-    // Baseline: a trivial handler (the server's clock, no database), 64 in flight, spread over the servers.
     let plain = reqwest::Client::new();
-    let mut baseline = Stats::default();
-    let deadline = Instant::now() + Duration::from_secs(a.baseline_secs);
-    let mut s = stream::iter(0..)
-        .map(|i: usize| {
-            let (c, url) = (plain.clone(), format!("{}/api/v1/time", bases[i % bases.len()]));
-            async move {
-                let t = Instant::now();
-                let r = c.get(url).send().await.map_err(|e| e.to_string()).and_then(|r| {
-                    if r.status().is_success() {
-                        Ok(())
-                    } else {
-                        Err(r.status().to_string())
-                    }
-                });
-                (t, r)
-            }
-        })
-        .buffer_unordered(64);
-    while let Some((t, r)) = s.next().await {
-        baseline.add(t, r);
-        if Instant::now() >= deadline {
-            break;
-        }
-    }
-    drop(s);
+    let baseline = stats::baseline(&bases, a.baseline_secs).await;
 
     // The organizer opens a round for the run.
     let admin = reqwest::Client::builder().cookie_store(true).build().unwrap();

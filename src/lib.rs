@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod model;
+pub mod model_live;
 
 #[cfg(feature = "ssr")]
 pub mod server;

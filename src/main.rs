@@ -95,6 +95,7 @@ async fn main() {
         }
     }
     sweeper::spawn(state.clone());
+    thi24::server::live::spawn(&state);
     let shutdown = state.shutdown.clone();
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.unwrap_or_else(|e| {

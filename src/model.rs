@@ -620,3 +620,4 @@ pub enum PeopleBoard {
     Round(Leaderboard),
     Contest(ContestRanking),
 }
+pub use crate::model_live::*;

@@ -24,15 +24,7 @@ async fn unit_id(app: &TestApp, name: &str) -> String {
 }
 
 async fn register(app: &TestApp, phone: &str, unit: &str) -> reqwest::Client {
-    let c = client();
-    let r = c
-        .post(format!("{}/api/v1/auth/register", app.base))
-        .json(&json!({"full_name": format!("Cán bộ {}", &phone[6..]), "phone": phone, "unit_id": unit, "password": "mat-khau-123"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
-    c
+    common::register_at(&app.base, phone, unit).await
 }
 
 /// A contest with `n` rounds open now; returns its id and the rounds' ids.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
-mod ctx {
+pub(crate) mod ctx {
     use crate::error::{AppError, AppResult};
     use crate::server::{auth, AppState};
     use crate::store::UserRecord;

@@ -82,7 +82,7 @@ pub fn RegisterPage() -> impl IntoView {
 /// A searchable tree of units as a radio group named `unit_id`. Searching hides
 /// (never removes) the units that do not match, so the choice survives.
 #[component]
-fn UnitPicker(units: Vec<UnitDto>) -> impl IntoView {
+pub(crate) fn UnitPicker(units: Vec<UnitDto>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let chosen = RwSignal::new(None::<String>);
     let paths = path_names(&units);

@@ -6,6 +6,7 @@ mod bank;
 mod console;
 mod home;
 mod leaderboard;
+mod live;
 mod practice;
 mod stats;
 mod study;
@@ -92,6 +93,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bang-xep-hang/:id") view=leaderboard::LeaderboardPage />
                     <Route path=path!("/thong-ke/:id") view=stats::StatsPage />
                     <Route path=path!("/trinh-chieu/:id") view=tv::TvPage />
+                    <Route path=path!("/truc-tiep") view=live::LivePlayPage />
+                    <Route path=path!("/trinh-chieu/truc-tiep/:id") view=live::LiveScreenPage />
+                    <Route path=path!("/quan-tri/truc-tiep") view=live::LiveConsolePage />
+                    <Route path=path!("/quan-tri/truc-tiep/:id") view=live::LiveHostPage />
                     <Route path=path!("/hoc-tap") view=study::StudyIndex />
                     <Route path=path!("/hoc-tap/:slug") view=study::StudySectionPage />
                     <Route path=path!("/luyen-tap") view=practice::PracticePage />
@@ -127,6 +132,7 @@ fn Header() -> impl IntoView {
             <nav aria-label=t().nav_main>
                 <A href="/hoc-tap" attr:class="navlink">{t().nav_study}</A>
                 <A href="/luyen-tap" attr:class="navlink">{t().nav_practice}</A>
+                <A href="/truc-tiep" attr:class="navlink">{crate::i18n::tl().nav_live}</A>
                 <Transition fallback=|| ()>
                     {move || match user() {
                         Some(me) => view! {
@@ -135,6 +141,7 @@ fn Header() -> impl IntoView {
                                     <A href="/quan-tri/cuoc-thi" attr:class="navlink">{t().nav_contests}</A>
                                     <A href="/quan-tri/cau-hoi" attr:class="navlink">{t().nav_bank}</A>
                                     <A href="/quan-tri/don-vi" attr:class="navlink">{t().nav_units}</A>
+                                    <A href="/quan-tri/truc-tiep" attr:class="navlink">{crate::i18n::tl().console_title}</A>
                                 })}
                             {(me.role == crate::model::Role::Admin).then(|| view! { <A href="/quan-tri/nhat-ky" attr:class="navlink">{t().nav_audit}</A> })}
                             <span class="who">{t().logged_in_as}", " <strong>{me.full_name}</strong></span>

@@ -609,7 +609,7 @@ async fn bank_retire(State(s): State<AppState>, h: HeaderMap, ApiPath((id, actio
     Ok(Json(super::bank::get(&s, &user, id).await?))
 }
 
-fn file_response((name, content_type, bytes): (String, &'static str, Vec<u8>)) -> Response {
+pub(crate) fn file_response((name, content_type, bytes): (String, &'static str, Vec<u8>)) -> Response {
     ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))], bytes)
         .into_response()
 }

@@ -6,6 +6,8 @@ pub mod bank;
 pub mod bank_io;
 pub mod clock;
 pub mod csrf;
+pub mod live;
+pub mod live_api;
 pub mod metrics;
 pub mod openapi;
 pub mod payload;

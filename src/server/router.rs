@@ -31,6 +31,7 @@ pub fn build(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
     let small = Router::new()
         .merge(super::api::routes())
+        .merge(super::live_api::routes())
         .route("/api/{*fn_name}", axum::routing::post(server_fns.clone()).get(server_fns))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     Router::new()

@@ -19,6 +19,8 @@ pub struct AppState {
     pub metrics: Arc<super::metrics::Metrics>,
     /// Set when the server begins a graceful shutdown: long-lived streams end.
     pub shutdown: tokio::sync::watch::Sender<bool>,
+    /// Live in-person sessions: change announcements and shared views.
+    pub hub: Arc<super::live::LiveHub>,
     /// The projector board of each round, computed at most every `LIVE_TTL`.
     live: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, (std::time::Instant, Arc<String>)>>>,
 }
@@ -84,6 +86,7 @@ impl AppState {
             metrics: Default::default(),
             shutdown: tokio::sync::watch::channel(false).0,
             live: Default::default(),
+            hub: Default::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 //! locks, connection set-up) lives in `sqlite.rs` and `postgres.rs`.
 #[macro_use]
 mod shared;
+pub mod live;
 mod postgres;
 mod sqlite;
 pub mod types;
@@ -11,6 +12,7 @@ pub mod types;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::*;
+pub use live::{LiveStore, LiveSessionRecord, LivePlayerRecord, NewLivePlayer, LiveAnswerInput, LiveAnswerOutcome, LiveCounted};
 
 use crate::domain::Millis;
 use crate::domain::{question::QuestionDraft, units::Unit};
@@ -259,6 +261,22 @@ impl AnyStore {
         }
     }
 
+    /// Announces changed live sessions to the other servers (PostgreSQL; SQLite has one server).
+    pub async fn notify_live(&self, ids: &[Uuid]) -> StoreResult<()> {
+        match self {
+            AnyStore::Postgres(s) => s.notify_live(ids).await,
+            AnyStore::Sqlite(_) => Ok(()),
+        }
+    }
+
+    /// Follows other servers' announcements (PostgreSQL); never returns on SQLite.
+    pub async fn listen_live(&self, on: impl Fn(Uuid) + Send + 'static) -> StoreResult<()> {
+        match self {
+            AnyStore::Postgres(s) => s.listen_live(on).await,
+            AnyStore::Sqlite(_) => std::future::pending().await,
+        }
+    }
+
     /// An online, consistent copy of an SQLite database into a new file (the app
     /// keeps serving). PostgreSQL is backed up with its own tools (`pg_dump`).
     pub async fn backup_to(&self, dest: &str) -> StoreResult<()> {
@@ -362,4 +380,38 @@ delegate! {
     fn publish_round(&self, round_id: Uuid, snapshot: &str, by: Uuid, now: Millis) -> StoreResult<()>;
     fn published_results(&self, round_id: Uuid) -> StoreResult<Option<(Millis, String)>>;
     fn rank_of(&self, round_id: Uuid, score: i64, distance: Option<i64>, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)>;
+}
+
+macro_rules! delegate_live {
+    ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {
+        impl LiveStore for AnyStore {
+            $(
+                async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    match self {
+                        AnyStore::Sqlite(s) => s.$name($($arg),*).await,
+                        AnyStore::Postgres(s) => s.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+delegate_live! {
+    fn create_live(&self, s: &LiveSessionRecord, versions: &[Uuid]) -> StoreResult<()>;
+    fn live_session(&self, id: Uuid) -> StoreResult<Option<LiveSessionRecord>>;
+    fn live_by_code(&self, code: &str) -> StoreResult<Option<LiveSessionRecord>>;
+    fn list_live(&self, limit: i64) -> StoreResult<Vec<LiveSessionRecord>>;
+    fn live_versions(&self, id: Uuid) -> StoreResult<Vec<Uuid>>;
+    fn set_live_state(&self, id: Uuid, version: i64, state: crate::domain::live::Stored, now: Millis) -> StoreResult<Option<LiveSessionRecord>>;
+    fn join_live(&self, p: &NewLivePlayer) -> StoreResult<LivePlayerRecord>;
+    fn live_player_by_token(&self, token_hash: &str) -> StoreResult<Option<LivePlayerRecord>>;
+    fn live_player_by_user(&self, session_id: Uuid, user_id: Uuid) -> StoreResult<Option<LivePlayerRecord>>;
+    fn live_answer(&self, a: &LiveAnswerInput) -> StoreResult<LiveAnswerOutcome>;
+    fn live_players(&self, session_id: Uuid) -> StoreResult<Vec<LivePlayerRecord>>;
+    fn live_distribution(&self, session_id: Uuid, position: i64) -> StoreResult<Vec<(Uuid, i64)>>;
+    fn live_answered(&self, session_id: Uuid, position: i64) -> StoreResult<i64>;
+    fn live_player_answers(&self, player_id: Uuid) -> StoreResult<Vec<(i64, Uuid, bool, i64)>>;
+    fn live_all_answers(&self, session_id: Uuid) -> StoreResult<Vec<(Uuid, i64, Uuid)>>;
+    fn count_live(&self, session_id: Uuid, round_id: Uuid, contest_id: Uuid, ended_at: Millis, results: &[LiveCounted], versions: &[(Uuid, i64)]) -> StoreResult<bool>;
 }

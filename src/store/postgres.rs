@@ -1,6 +1,7 @@
 //! PostgreSQL: for large deployments with several stateless app servers. Write
 //! transactions take row locks (`FOR UPDATE` / `FOR SHARE`) on the participation
 //! and attempt rows they change, so concurrent servers serialise per participant only.
+use super::live::*;
 use super::shared::*;
 use super::*;
 use crate::domain::units::Unit;
@@ -34,6 +35,28 @@ impl PgStore {
     fn writer(&self) -> &PgPool {
         &self.pool
     }
+
+    /// Tells every server listening that these live sessions changed.
+    pub async fn notify_live(&self, ids: &[uuid::Uuid]) -> StoreResult<()> {
+        for id in ids {
+            sqlx::query("SELECT pg_notify('thi24_live', $1)").bind(id.to_string()).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    /// Calls `on` with each live session another server (or this one) announced;
+    /// returns only when the connection fails for good.
+    pub async fn listen_live(&self, on: impl Fn(uuid::Uuid) + Send + 'static) -> StoreResult<()> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen("thi24_live").await?;
+        loop {
+            let n = listener.recv().await?;
+            if let Ok(id) = uuid::Uuid::parse_str(n.payload()) {
+                on(id);
+            }
+        }
+    }
 }
 
 store_impl!(PgStore, Postgres);
+super::live::live_impl!(PgStore, Postgres);

@@ -1,6 +1,7 @@
 //! SQLite: the embedded default. WAL mode, a busy timeout, and every write
 //! through one connection whose transactions begin IMMEDIATE: writers queue in
 //! the pool instead of spinning on SQLITE_BUSY, and readers never block.
+use super::live::*;
 use super::shared::*;
 use super::*;
 use crate::domain::units::Unit;
@@ -68,3 +69,4 @@ impl SqliteStore {
 }
 
 store_impl!(SqliteStore, Sqlite);
+super::live::live_impl!(SqliteStore, Sqlite);

@@ -2,6 +2,7 @@
 //! PostgreSQL (a database with a random name, dropped afterwards), and the whole
 //! HTTP application served on a random port.
 #![allow(dead_code)]
+pub mod process;
 use std::sync::Arc;
 use thi24::server::{clock::SystemClock, router, seed, state::Config, AppState};
 use thi24::store::{AnyStore, PgStore, SqliteStore};
@@ -90,23 +91,88 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<SystemClock>,
     pub admin_password: String,
-    _guard: DbGuard,
+    pub database_url: String,
+    _guard: Option<DbGuard>,
 }
 
 /// The whole application, seeded, on a random port.
 pub async fn spawn_app(backend: Backend, config: Config) -> Option<TestApp> {
-    let (store, guard) = fresh_store(backend).await?;
+    let (url, guard) = fresh_url(backend).await?;
+    Some(spawn_app_on(&url, config, Some(guard)).await)
+}
+
+/// The application on an existing database (a second server, or the same one started again).
+pub async fn spawn_app_on(url: &str, config: Config, guard: Option<DbGuard>) -> TestApp {
+    let store = AnyStore::connect(url).await.expect("store");
     let clock = SystemClock::shared();
     let options = leptos::config::LeptosOptions::builder().output_name("thi24").site_root("target/site").build();
     let state = AppState::new(store, clock.clone(), options, config);
-    let admin_password = seed::seed_if_empty(&state).await.expect("seed").unwrap_or_else(|| std::env::var("ADMIN_PASSWORD").unwrap());
+    let admin_password = seed::seed_if_empty(&state).await.expect("seed").unwrap_or_else(|| std::env::var("ADMIN_PASSWORD").unwrap_or_default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = router::build(state.clone());
+    thi24::server::live::spawn(&state);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
     });
-    Some(TestApp { base, state, clock, admin_password, _guard: guard })
+    TestApp { base, state, clock, admin_password, database_url: url.to_string(), _guard: guard }
+}
+
+/// Registers an account in `unit` at the server `base` and returns its logged-in client.
+pub async fn register_at(base: &str, phone: &str, unit: &str) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&serde_json::json!({"full_name": format!("Cán bộ {}", &phone[6..]), "phone": phone, "unit_id": unit, "password": "mat-khau-123"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED, "{}", r.text().await.unwrap());
+    c
+}
+
+/// A server-sent event stream being read.
+pub struct EventStream {
+    res: reqwest::Response,
+    buf: String,
+}
+
+impl EventStream {
+    pub async fn open(c: &reqwest::Client, url: String) -> Self {
+        let res = c.get(url).send().await.unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::OK);
+        Self { res, buf: String::new() }
+    }
+
+    /// The data of the next event, or `None` if none comes within `within`.
+    pub async fn next(&mut self, within: std::time::Duration) -> Option<serde_json::Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let event: String = self.buf.drain(..end + 2).collect();
+                if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
+                    return Some(serde_json::from_str(data).unwrap());
+                }
+                continue;
+            }
+            match tokio::time::timeout_at(deadline, self.res.chunk()).await {
+                Ok(Ok(Some(chunk))) => self.buf.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// The first event whose data satisfies `f`, within `within`.
+    pub async fn until(&mut self, within: std::time::Duration, f: impl Fn(&serde_json::Value) -> bool) -> Option<serde_json::Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let v = self.next(left).await?;
+            if f(&v) {
+                return Some(v);
+            }
+        }
+    }
 }
 
 pub fn client() -> reqwest::Client {

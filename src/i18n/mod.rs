@@ -884,3 +884,6 @@ pub fn round_status_label(s: crate::domain::RoundStatus) -> &'static str {
         Closed => t().round_status_closed,
     }
 }
+
+mod live;
+pub use live::{phase_label, tl, LiveStrings};

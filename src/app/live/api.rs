@@ -1,0 +1,78 @@
+//! Server functions of live sessions (the JSON API offers the same under /api/v1/live).
+use crate::error::AppError;
+use crate::model::*;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[server]
+pub async fn live_lookup(code: String) -> Result<LiveLookup, AppError> {
+    let state = crate::app::api::ctx::state()?;
+    crate::server::live::lookup(&state, &code).await
+}
+
+/// The session's view; `host` asks for the host's (standings always).
+#[server]
+pub async fn live_view(id: Uuid, host: bool) -> Result<LiveView, AppError> {
+    use crate::app::api::ctx;
+    let state = ctx::state()?;
+    if host {
+        let user = ctx::require_user(&state).await?;
+        crate::server::live::list(&state, &user).await?;
+    }
+    Ok((*crate::server::live::view(&state, id, host).await?.view).clone())
+}
+
+/// The caller's own state in the session; `None` before joining.
+#[server]
+pub async fn live_me(id: Uuid) -> Result<Option<LiveMe>, AppError> {
+    use crate::app::api::ctx;
+    let state = ctx::state()?;
+    match crate::server::live::player(&state, &ctx::parts()?.headers, id).await? {
+        Some(p) => Ok(Some(crate::server::live::me_of(&state, &p).await?)),
+        None => Ok(None),
+    }
+}
+
+#[server]
+pub async fn live_join(id: Uuid, name: Option<String>, unit_id: Option<Uuid>) -> Result<LiveMe, AppError> {
+    use crate::app::api::ctx;
+    let state = ctx::state()?;
+    let user = ctx::user(&state).await?;
+    let (me, token) = crate::server::live::join(&state, user.as_ref(), id, LiveJoinInput { name, unit_id }).await?;
+    ctx::set_cookie(crate::server::live::cookie(&token, state.config.cookie_secure));
+    Ok(me)
+}
+
+#[server]
+pub async fn live_answer(id: Uuid, position: i64, option_id: Uuid) -> Result<LiveAnswerAck, AppError> {
+    use crate::app::api::ctx;
+    let state = ctx::state()?;
+    let p = crate::server::live::player(&state, &ctx::parts()?.headers, id)
+        .await?
+        .ok_or_else(|| AppError::new(crate::error::ErrorCode::Unauthorized, crate::i18n::tl().err_not_joined))?;
+    crate::server::live::answer(&state, &p, LiveAnswerInputDto { position, option_id }).await
+}
+
+#[server]
+pub async fn live_sessions() -> Result<Vec<LiveSummary>, AppError> {
+    use crate::app::api::ctx;
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::live::list(&state, &user).await
+}
+
+#[server]
+pub async fn live_create(input: LiveCreateInput) -> Result<LiveSummary, AppError> {
+    use crate::app::api::ctx;
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::live::create(&state, &user, input).await
+}
+
+#[server]
+pub async fn live_control(id: Uuid, action: String) -> Result<LiveView, AppError> {
+    use crate::app::api::ctx;
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    crate::server::live::control(&state, &user, id, &action).await
+}

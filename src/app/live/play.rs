@@ -1,0 +1,320 @@
+//! `/truc-tiep?ma=…`: a participant joins with the code on the screen (logged in,
+//! or as a guest with a name and a unit) and answers on the phone. A reload or a
+//! lost network rejoins the same participant (a cookie, or the account).
+use super::api;
+use super::{listen, seconds_left, Live, LiveDot, LETTERS};
+use crate::app::util::{form_data, ErrorBox};
+use crate::domain::live::Phase;
+use crate::error::AppError;
+use crate::i18n::{t, tl};
+use crate::model::{LiveLookup, LiveMe, LiveView};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
+
+#[component]
+pub fn LivePlayPage() -> impl IntoView {
+    let query = use_query_map();
+    let code = move || query.read().get("ma").map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    let found = Resource::new(code, |code| async move {
+        match code {
+            Some(c) => api::live_lookup(c).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Title text=format!("{} — {}", tl().join_title, t().app_name) />
+        <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Ok(Some(s)) => view! { <Joined session=s /> }.into_any(),
+                    Ok(None) => view! { <CodeForm code=None error=None /> }.into_any(),
+                    Err(error) => view! { <CodeForm code=code() error=Some(error) /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The code, typed in; a plain GET form (works before the page is interactive).
+#[component]
+fn CodeForm(code: Option<String>, error: Option<AppError>) -> impl IntoView {
+    view! {
+        <section class="card live-join" aria-labelledby="join-h">
+            <h1 id="join-h">{tl().join_title}</h1>
+            <p>{tl().join_intro}</p>
+            {error.map(|error| view! { <ErrorBox error /> })}
+            <form method="get" action="/truc-tiep" class="form">
+                <div class="field">
+                    <label for="live-code">{tl().code_label}</label>
+                    <input
+                        id="live-code"
+                        name="ma"
+                        class="code-input"
+                        inputmode="numeric"
+                        autocomplete="off"
+                        pattern="[0-9]{6}"
+                        maxlength="6"
+                        required
+                        placeholder=tl().code_hint
+                        value=code.unwrap_or_default()
+                    />
+                </div>
+                <button type="submit" class="btn btn-primary btn-big">{tl().find_btn}</button>
+            </form>
+        </section>
+    }
+}
+
+/// The session was found: join it, or go on as the participant already in it.
+#[component]
+fn Joined(session: LiveLookup) -> impl IntoView {
+    let id = session.id;
+    let me_res = Resource::new(|| (), move |_| api::live_me(id));
+    let me = RwSignal::new(None::<LiveMe>);
+    view! {
+        <section class="live-play" aria-labelledby="play-h">
+            <p class="eyebrow">{tl().code_label}" "{session.code.clone()}</p>
+            <h1 id="play-h">{session.title.clone()}</h1>
+            <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
+                {move || Suspend::new(async move {
+                    match me_res.await {
+                        Ok(Some(m)) => {
+                            me.set(Some(m));
+                            view! { <Play id me /> }.into_any()
+                        }
+                        Ok(None) if session.phase == Phase::Ended => view! { <p class="card">{tl().ended}</p> }.into_any(),
+                        Ok(None) => view! {
+                            <Show when=move || me.read().is_some() fallback=move || view! { <JoinForm id me /> }>
+                                <Play id me />
+                            </Show>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn JoinForm(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
+    let session = expect_context::<crate::app::Session>();
+    let units = Resource::new(|| (), |_| crate::app::api::list_units());
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let join = move |name: Option<String>, unit: Option<Uuid>| {
+        busy.set(true);
+        spawn_local(async move {
+            match api::live_join(id, name, unit).await {
+                Ok(m) => me.set(Some(m)),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="card">
+            {move || error.get().map(|error| view! { <ErrorBox error /> })}
+            <Transition fallback=|| ()>
+                {move || match session.me.get().and_then(|r| r.ok()).flatten() {
+                    Some(user) => view! {
+                        <p>{tl().join_as}" "<strong>{user.full_name}</strong></p>
+                        <button type="button" class="btn btn-primary btn-big" disabled=move || busy.get() on:click=move |_| join(None, None)>
+                            {tl().join_btn}
+                        </button>
+                    }
+                    .into_any(),
+                    None => view! {
+                        <p>{tl().guest_intro}" "<a href="/dang-nhap">{tl().or_login}</a></p>
+                        <form
+                            class="form"
+                            on:submit=move |ev| {
+                                let Some(data) = form_data(ev) else { return };
+                                #[cfg(feature = "hydrate")]
+                                {
+                                    let name = data.get("name").as_string();
+                                    let unit = data.get("unit_id").as_string().and_then(|u| Uuid::parse_str(&u).ok());
+                                    join(name, unit);
+                                }
+                                #[cfg(not(feature = "hydrate"))]
+                                let _ = data;
+                            }
+                        >
+                            <div class="field">
+                                <label for="guest-name">{tl().guest_name}</label>
+                                <input id="guest-name" name="name" autocomplete="name" required minlength="2" maxlength="80" />
+                            </div>
+                            <Suspense fallback=|| view! { <p>{t().loading}</p> }>
+                                {move || Suspend::new(async move {
+                                    match units.await {
+                                        Ok(list) => view! { <crate::app::auth::UnitPicker units=list /> }.into_any(),
+                                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                                    }
+                                })}
+                            </Suspense>
+                            <button type="submit" class="btn btn-primary btn-big" disabled=move || busy.get()>{tl().join_btn}</button>
+                        </form>
+                    }
+                    .into_any(),
+                }}
+            </Transition>
+        </div>
+    }
+}
+
+/// The participant's screen, phase by phase.
+#[component]
+fn Play(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
+    let live = Live::new(None);
+    Effect::new(move |_| listen(id, "player", live));
+    let left = seconds_left(live);
+    // what this phone chose for each question, before the server's word comes back
+    let chosen = RwSignal::new(Vec::<(i64, Uuid, bool)>::new());
+    let error = RwSignal::new(None::<AppError>);
+    // the participant's own figures again whenever the phase or the question changes
+    let key = Memo::new(move |_| live.view.read().as_ref().map(|v| (v.phase, v.index)));
+    Effect::new(move |prev: Option<Option<(Phase, i64)>>| {
+        let k = key.get();
+        if prev.is_some() && k.is_some() {
+            spawn_local(async move {
+                if let Ok(Some(m)) = api::live_me(id).await {
+                    me.set(Some(m));
+                }
+            });
+        }
+        k
+    });
+    let mine = move |position: i64| -> Option<Uuid> {
+        chosen
+            .read()
+            .iter()
+            .find(|c| c.0 == position)
+            .map(|c| c.1)
+            .or_else(|| me.read().as_ref().and_then(|m| m.answers.iter().find(|a| a.position == position).map(|a| a.option_id)))
+    };
+    let answer = move |position: i64, option: Uuid| {
+        if mine(position).is_some() {
+            return;
+        }
+        chosen.update(|c| c.push((position, option, false)));
+        error.set(None);
+        spawn_local(async move {
+            match api::live_answer(id, position, option).await {
+                Ok(_) => chosen.update(|c| c.iter_mut().filter(|x| x.0 == position).for_each(|x| x.2 = true)),
+                Err(e) => {
+                    chosen.update(|c| c.retain(|x| x.0 != position));
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="card live-me">
+            {move || me.get().map(|m| view! {
+                <p>
+                    {tl().you_are}" "<strong id="me-name">{m.name}</strong>" — "{m.unit_name}
+                    <br />
+                    {tl().your_points}": "<strong id="me-points">{m.points}</strong>
+                    {(m.rank > 0).then(|| view! { " · "{tl().your_rank}": "<strong id="me-rank">{m.rank}</strong>"/"{m.players} })}
+                </p>
+            })}
+            <LiveDot live />
+        </div>
+        {move || error.get().map(|error| view! { <ErrorBox error /> })}
+        {move || match live.view.get() {
+            None => view! { <p class="card">{t().loading}</p> }.into_any(),
+            Some(v) => phase_view(v, me, left, mine, answer, chosen).into_any(),
+        }}
+    }
+}
+
+fn phase_view(
+    v: LiveView,
+    me: RwSignal<Option<LiveMe>>,
+    left: Signal<i64>,
+    mine: impl Fn(i64) -> Option<Uuid> + Copy + Send + Sync + 'static,
+    answer: impl Fn(i64, Uuid) + Copy + Send + Sync + 'static,
+    chosen: RwSignal<Vec<(i64, Uuid, bool)>>,
+) -> impl IntoView {
+    let header = |v: &LiveView| format!("{} {}/{}", tl().question_of, v.index + 1, v.total);
+    match (v.phase, v.question.clone()) {
+        (Phase::Lobby, _) => view! { <p class="card live-wait" id="live-phase" data-phase="lobby">{tl().waiting_start}</p> }.into_any(),
+        (Phase::Question, Some(q)) | (Phase::Paused, Some(q)) => {
+            let position = q.position;
+            let paused = v.phase == Phase::Paused;
+            view! {
+                <section class="card live-question" id="live-phase" data-phase=v.phase.as_str() aria-labelledby="q-stem">
+                    <p class="eyebrow">{header(&v)}</p>
+                    <p class="live-count" aria-live="polite">
+                        {move || if paused { tl().paused.to_string() } else { format!("{} {}", left.get(), tl().seconds_left) }}
+                    </p>
+                    <h2 id="q-stem">{q.stem}</h2>
+                    <div class="live-options" role="group" aria-labelledby="q-stem">
+                        {q.options
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, o)| {
+                                let oid = o.id;
+                                let picked = move || mine(position) == Some(oid);
+                                view! {
+                                    <button
+                                        type="button"
+                                        class=move || format!("live-option opt-{i}{}", if picked() { " picked" } else { "" })
+                                        aria-pressed=move || picked().to_string()
+                                        disabled=move || paused || mine(position).is_some()
+                                        on:click=move |_| answer(position, oid)
+                                    >
+                                        <span class="letter">{LETTERS.get(i).copied().unwrap_or("")}</span>
+                                        {o.text}
+                                    </button>
+                                }
+                            })
+                            .collect_view()}
+                    </div>
+                    <p class="hint" role="status" id="answer-status">
+                        {move || match chosen.read().iter().find(|c| c.0 == position) {
+                            Some((_, _, true)) => tl().answer_saved,
+                            Some((_, _, false)) => tl().answer_sending,
+                            None if mine(position).is_some() => tl().answer_saved,
+                            None => "",
+                        }}
+                    </p>
+                </section>
+            }
+            .into_any()
+        }
+        (Phase::Reveal, Some(q)) | (Phase::Results, Some(q)) => {
+            let position = q.position;
+            let mine_now = me.read_untracked().as_ref().and_then(|m| m.answers.iter().find(|a| a.position == position).cloned());
+            let verdict = match &mine_now {
+                Some(a) if a.correct == Some(true) => format!("{} +{} {}", tl().your_right, a.points.unwrap_or(0), tl().points_gained),
+                Some(_) => tl().your_wrong.to_string(),
+                None => tl().your_none.to_string(),
+            };
+            let right = v.reveal.as_ref().and_then(|r| q.options.iter().position(|o| o.id == r.correct_option_id));
+            view! {
+                <section class="card live-reveal" id="live-phase" data-phase=v.phase.as_str()>
+                    <p class="eyebrow">{header(&v)}</p>
+                    <p class=if mine_now.as_ref().and_then(|a| a.correct) == Some(true) { "verdict ok" } else { "verdict" } id="verdict">{verdict}</p>
+                    {right.map(|i| view! {
+                        <p>{tl().screen_correct_is}": "<strong>{LETTERS.get(i).copied().unwrap_or("")}". "{q.options[i].text.clone()}</strong></p>
+                    })}
+                    {v.reveal.map(|r| view! { <p class="hint">{r.explanation}</p> })}
+                </section>
+            }
+            .into_any()
+        }
+        (Phase::Ended, _) => view! {
+            <section class="card live-end" id="live-phase" data-phase="ended">
+                <h2>{tl().ended}</h2>
+                <p>{tl().thanks}</p>
+            </section>
+        }
+        .into_any(),
+        _ => view! { <p class="card">{t().loading}</p> }.into_any(),
+    }
+}
