@@ -15,7 +15,7 @@
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 struct Args {
     bases: Vec<String>,

@@ -1,8 +1,7 @@
 //! Storage of live in-person sessions (see `domain::live`), for both databases.
 //! The session row holds the host's last decision and a version that grows with
 //! every change; answers are checked against it inside their write transaction.
-use super::types::*;
-use super::{StoreError, StoreResult};
+use super::StoreResult;
 use crate::domain::live::Stored;
 use crate::domain::Millis;
 use std::future::Future;
@@ -188,7 +187,7 @@ macro_rules! live_impl {
                     .await?)
             }
 
-            async fn set_live_state(&self, id: Uuid, version: i64, state: Stored, now: Millis) -> StoreResult<Option<LiveSessionRecord>> {
+            async fn set_live_state(&self, id: Uuid, version: i64, state: $crate::domain::live::Stored, now: Millis) -> StoreResult<Option<LiveSessionRecord>> {
                 let (phase, index, at) = state.to_columns();
                 let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
                 let done = sqlx::query(
@@ -284,13 +283,13 @@ macro_rules! live_impl {
                 .bind(a.option_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let stored = Stored::from_columns(&phase, index, at);
+                let stored = $crate::domain::live::Stored::from_columns(&phase, index, at);
                 let Ok(points) = stored.answer(a.position, correct.unwrap_or(false), a.now, question_ms) else {
                     return Ok(LiveAnswerOutcome::Closed);
                 };
                 let Some(correct) = correct else { return Ok(LiveAnswerOutcome::BadOption) };
                 let elapsed = match stored {
-                    Stored::Question { ends_at, .. } => (question_ms - (ends_at - a.now)).clamp(0, question_ms),
+                    $crate::domain::live::Stored::Question { ends_at, .. } => (question_ms - (ends_at - a.now)).clamp(0, question_ms),
                     _ => question_ms,
                 };
                 let inserted = sqlx::query(

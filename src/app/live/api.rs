@@ -5,14 +5,14 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 #[server]
-pub async fn live_lookup(code: String) -> Result<LiveLookup, AppError> {
+pub async fn find_live_session(code: String) -> Result<LiveLookup, AppError> {
     let state = crate::app::api::ctx::state()?;
     crate::server::live::lookup(&state, &code).await
 }
 
 /// The session's view; `host` asks for the host's (standings always).
 #[server]
-pub async fn live_view(id: Uuid, host: bool) -> Result<LiveView, AppError> {
+pub async fn get_live_view(id: Uuid, host: bool) -> Result<LiveView, AppError> {
     use crate::app::api::ctx;
     let state = ctx::state()?;
     if host {
@@ -24,7 +24,7 @@ pub async fn live_view(id: Uuid, host: bool) -> Result<LiveView, AppError> {
 
 /// The caller's own state in the session; `None` before joining.
 #[server]
-pub async fn live_me(id: Uuid) -> Result<Option<LiveMe>, AppError> {
+pub async fn get_live_me(id: Uuid) -> Result<Option<LiveMe>, AppError> {
     use crate::app::api::ctx;
     let state = ctx::state()?;
     match crate::server::live::player(&state, &ctx::parts()?.headers, id).await? {
@@ -34,7 +34,7 @@ pub async fn live_me(id: Uuid) -> Result<Option<LiveMe>, AppError> {
 }
 
 #[server]
-pub async fn live_join(id: Uuid, name: Option<String>, unit_id: Option<Uuid>) -> Result<LiveMe, AppError> {
+pub async fn join_live(id: Uuid, name: Option<String>, unit_id: Option<Uuid>) -> Result<LiveMe, AppError> {
     use crate::app::api::ctx;
     let state = ctx::state()?;
     let user = ctx::user(&state).await?;
@@ -44,7 +44,7 @@ pub async fn live_join(id: Uuid, name: Option<String>, unit_id: Option<Uuid>) ->
 }
 
 #[server]
-pub async fn live_answer(id: Uuid, position: i64, option_id: Uuid) -> Result<LiveAnswerAck, AppError> {
+pub async fn send_live_answer(id: Uuid, position: i64, option_id: Uuid) -> Result<LiveAnswerAck, AppError> {
     use crate::app::api::ctx;
     let state = ctx::state()?;
     let p = crate::server::live::player(&state, &ctx::parts()?.headers, id)
@@ -54,7 +54,7 @@ pub async fn live_answer(id: Uuid, position: i64, option_id: Uuid) -> Result<Liv
 }
 
 #[server]
-pub async fn live_sessions() -> Result<Vec<LiveSummary>, AppError> {
+pub async fn list_live_sessions() -> Result<Vec<LiveSummary>, AppError> {
     use crate::app::api::ctx;
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
@@ -62,7 +62,7 @@ pub async fn live_sessions() -> Result<Vec<LiveSummary>, AppError> {
 }
 
 #[server]
-pub async fn live_create(input: LiveCreateInput) -> Result<LiveSummary, AppError> {
+pub async fn create_live_session(input: LiveCreateInput) -> Result<LiveSummary, AppError> {
     use crate::app::api::ctx;
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
@@ -70,7 +70,7 @@ pub async fn live_create(input: LiveCreateInput) -> Result<LiveSummary, AppError
 }
 
 #[server]
-pub async fn live_control(id: Uuid, action: String) -> Result<LiveView, AppError> {
+pub async fn control_live_session(id: Uuid, action: String) -> Result<LiveView, AppError> {
     use crate::app::api::ctx;
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 #[component]
 pub fn LiveConsolePage() -> impl IntoView {
-    let sessions = Resource::new(|| (), |_| api::live_sessions());
+    let sessions = Resource::new(|| (), |_| api::list_live_sessions());
     view! {
         <Title text=format!("{} — {}", tl().console_title, t().app_name) />
         <section class="hero">
@@ -101,7 +101,7 @@ fn CreateForm() -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::live_create(input).await {
+            match api::create_live_session(input).await {
                 Ok(s) => navigate(&format!("/quan-tri/truc-tiep/{}", s.id), Default::default()),
                 Err(e) => error.set(Some(e)),
             }
@@ -216,7 +216,7 @@ pub fn LiveHostPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
     let initial = Resource::new(id, |id| async move {
         match id {
-            Some(id) => api::live_view(id, true).await,
+            Some(id) => api::get_live_view(id, true).await,
             None => Err(AppError::not_found(tl().err_session_not_found)),
         }
     });
@@ -276,7 +276,7 @@ fn Host(id: Uuid, live: Live) -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match api::live_control(id, a.as_str().to_string()).await {
+            match api::control_live_session(id, a.as_str().to_string()).await {
                 Ok(v) => live.set(v),
                 Err(e) => error.set(Some(e)),
             }

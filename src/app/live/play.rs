@@ -20,7 +20,7 @@ pub fn LivePlayPage() -> impl IntoView {
     let code = move || query.read().get("ma").map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
     let found = Resource::new(code, |code| async move {
         match code {
-            Some(c) => api::live_lookup(c).await.map(Some),
+            Some(c) => api::find_live_session(c).await.map(Some),
             None => Ok(None),
         }
     });
@@ -72,7 +72,7 @@ fn CodeForm(code: Option<String>, error: Option<AppError>) -> impl IntoView {
 #[component]
 fn Joined(session: LiveLookup) -> impl IntoView {
     let id = session.id;
-    let me_res = Resource::new(|| (), move |_| api::live_me(id));
+    let me_res = Resource::new(|| (), move |_| api::get_live_me(id));
     let me = RwSignal::new(None::<LiveMe>);
     view! {
         <section class="live-play" aria-labelledby="play-h">
@@ -109,7 +109,7 @@ fn JoinForm(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
     let join = move |name: Option<String>, unit: Option<Uuid>| {
         busy.set(true);
         spawn_local(async move {
-            match api::live_join(id, name, unit).await {
+            match api::join_live(id, name, unit).await {
                 Ok(m) => me.set(Some(m)),
                 Err(e) => error.set(Some(e)),
             }
@@ -181,7 +181,7 @@ fn Play(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
         let k = key.get();
         if prev.is_some() && k.is_some() {
             spawn_local(async move {
-                if let Ok(Some(m)) = api::live_me(id).await {
+                if let Ok(Some(m)) = api::get_live_me(id).await {
                     me.set(Some(m));
                 }
             });
@@ -203,7 +203,7 @@ fn Play(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
         chosen.update(|c| c.push((position, option, false)));
         error.set(None);
         spawn_local(async move {
-            match api::live_answer(id, position, option).await {
+            match api::send_live_answer(id, position, option).await {
                 Ok(_) => chosen.update(|c| c.iter_mut().filter(|x| x.0 == position).for_each(|x| x.2 = true)),
                 Err(e) => {
                     chosen.update(|c| c.retain(|x| x.0 != position));

@@ -18,7 +18,7 @@ pub fn LiveScreenPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
     let initial = Resource::new(id, |id| async move {
         match id {
-            Some(id) => api::live_view(id, false).await,
+            Some(id) => api::get_live_view(id, false).await,
             None => Err(crate::error::AppError::not_found(tl().err_session_not_found)),
         }
     });
