@@ -6,7 +6,7 @@ async function phone(browser: Browser, account?: string): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
   if (account) {
     const units = await (await ctx.request.get('/api/v1/units')).json();
-    const unit = units.find((u: { name: string }) => u.name === 'Xã Vân Đình');
+    const unit = units.find((u: { name: string }) => u.name === 'Thị trấn Vân Đình');
     const reg = await ctx.request.post('/api/v1/auth/register', {
       data: { full_name: account, phone: randomPhone(), unit_id: unit.id, password: 'mat-khau-123' },
     });
@@ -65,7 +65,7 @@ test('a live session: the host runs it from the console, the projector follows, 
     await hydrated(p);
     await p.getByLabel('Họ và tên').fill(name);
     await p.getByPlaceholder('Tìm đơn vị').fill('Vân Đình');
-    await p.getByLabel('Xã Vân Đình').check();
+    await p.getByLabel('Thị trấn Vân Đình').check();
     await p.getByRole('button', { name: 'Tham gia' }).click();
     await expect(p.locator('#me-name')).toHaveText(name);
     await expect(p.locator('#live-phase')).toHaveAttribute('data-phase', 'lobby');
@@ -119,7 +119,7 @@ test('a live session: the host runs it from the console, the projector follows, 
   await host.getByRole('button', { name: 'Hiện bảng xếp hạng' }).click();
   await expect(screen.locator('#screen-phase')).toHaveAttribute('data-phase', 'results', { timeout: 3_000 });
   await expect(screen.locator('#screen-people li')).toHaveCount(3);
-  await expect(screen.locator('#screen-units')).toContainText('Xã Vân Đình');
+  await expect(screen.locator('#screen-units')).toContainText('Thị trấn Vân Đình');
   await expect(screen.getByText('Điểm đơn vị = trung bình điểm')).toBeVisible();
   const points1 = await p1.locator('#me-points').textContent();
 

@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/admin/live", get(list).post(create))
         .route("/api/v1/admin/live/{id}/export.xlsx", get(export))
-        .route("/api/v1/admin/live/{id}/results", get(results))
+        .route("/api/v1/admin/live/{id}/ranking", get(results))
         .route("/api/v1/admin/live/{id}/{action}", post(control))
         .route("/api/v1/live/codes/{code}", get(lookup))
         .route("/api/v1/live/{id}", get(view))
