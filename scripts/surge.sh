@@ -3,6 +3,7 @@
 # database and runs the load command against them, then stops them.
 #   scripts/surge.sh sqlite 1000      one server on SQLite
 #   scripts/surge.sh postgres 1000    two servers sharing PostgreSQL (load spread over both)
+#   LOAD=live scripts/surge.sh sqlite 500   a live session with 500 participants instead
 # PG_URL (default postgres://postgres@127.0.0.1:5432/test) names the PostgreSQL server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
 scripts/setup.sh >/dev/null
 cargo leptos build --release >/dev/null
-cargo build --release --example bench >/dev/null
+cargo build --release --example bench --example live_bench >/dev/null
 
 export ADMIN_PASSWORD=surge-admin-password REGISTER_LIMIT_PER_IP=1000000 LOGIN_LIMIT_PER_IP=1000000 RUST_LOG=warn
 export LEPTOS_OUTPUT_NAME=thi24 LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_RELOAD_PORT=3999
@@ -43,4 +44,8 @@ case "$MODE" in
     ;;
   *) echo "usage: $0 sqlite|postgres [officials]" >&2; exit 2 ;;
 esac
-target/release/examples/bench --base "$BASES" --officials "$OFFICIALS"
+if [ "${LOAD:-surge}" = live ]; then
+  target/release/examples/live_bench --base "$BASES" --players "$OFFICIALS"
+else
+  target/release/examples/bench --base "$BASES" --officials "$OFFICIALS"
+fi
