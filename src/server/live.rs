@@ -236,7 +236,7 @@ pub async fn list(state: &AppState, user: &UserRecord) -> AppResult<Vec<LiveSumm
 }
 
 /// The host (or an administrator) only.
-fn require_host(user: &UserRecord, s: &LiveSessionRecord) -> AppResult<()> {
+pub fn require_host(user: &UserRecord, s: &LiveSessionRecord) -> AppResult<()> {
     super::service::require_organizer(user)?;
     if s.host_id == user.id || crate::model::Role::parse(&user.role) == crate::model::Role::Admin {
         Ok(())
@@ -252,6 +252,12 @@ pub async fn control(state: &AppState, user: &UserRecord, id: Uuid, action: &str
     require_host(user, &s)?;
     let total = questions(state, id).await?.len() as i64;
     let now = state.now();
+    // an end whose counting in the contest failed (the database went away) counts again
+    if action == Action::End && s.stored() == Stored::Ended && s.contest_id.is_some() && s.counted_round_id.is_none() {
+        count_in_contest(state, &s).await?;
+        state.hub.reset(id);
+        return Ok((*view(state, id, true).await?.view).clone());
+    }
     let next = s.stored().apply(action, now, total, s.question_ms).map_err(|_| AppError::new(ErrorCode::Conflict, tl().err_not_now))?;
     let Some(s) = state.store.set_live_state(id, s.version, next, now).await.map_err(internal)? else {
         return Err(AppError::new(ErrorCode::Conflict, tl().err_changed));

@@ -82,11 +82,7 @@ async fn host_view(s: &AppState, h: &HeaderMap, id: Uuid, q: &ViewQuery) -> ApiR
         return Ok(false);
     }
     let user = auth::require_user(s, h).await?;
-    let session = live::session(s, id).await?;
-    super::service::require_organizer(&user)?;
-    if session.host_id != user.id && crate::model::Role::parse(&user.role) != crate::model::Role::Admin {
-        return Err(AppError::forbidden().into());
-    }
+    live::require_host(&user, &live::session(s, id).await?)?;
     Ok(true)
 }
 
@@ -117,8 +113,10 @@ async fn events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uu
         last_key: (Phase, i64),
         sent_at: std::time::Instant,
         fresh: bool,
+        /// When a held-back update is due.
+        due: Option<std::time::Instant>,
     }
-    let st = St { s, rx, stop, last: None, last_key: (Phase::Lobby, -2), sent_at: std::time::Instant::now(), fresh: true };
+    let st = St { s, rx, stop, last: None, last_key: (Phase::Lobby, -2), sent_at: std::time::Instant::now(), fresh: true, due: None };
     let stream = futures_util::stream::unfold(st, move |mut st| async move {
         loop {
             if *st.stop.borrow() {
@@ -128,29 +126,23 @@ async fn events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uu
                 st.fresh = false;
                 if let Ok(c) = live::view(&st.s, id, host).await {
                     let key = (c.view.phase, c.view.index);
-                    let changed = st.last.as_deref() != Some(&*c.json);
-                    let throttled = player && key == st.last_key && st.sent_at.elapsed() < PLAYER_EVERY;
-                    if changed && !throttled {
-                        st.last = Some(c.json.clone());
-                        st.last_key = key;
-                        st.sent_at = std::time::Instant::now();
-                        let event = Event::default().event("state").data(c.json.as_str());
-                        return Some((Ok::<_, std::convert::Infallible>(event), st));
-                    }
-                    if changed {
-                        // a participant's counters: send the latest when the interval is over
-                        let wait = PLAYER_EVERY.saturating_sub(st.sent_at.elapsed());
-                        tokio::select! {
-                            _ = st.stop.changed() => {}
-                            _ = tokio::time::sleep(wait) => {}
+                    if st.last.as_deref() != Some(&*c.json) {
+                        // a participant's counters at most every PLAYER_EVERY; a new phase at once
+                        let throttled = player && key == st.last_key && st.sent_at.elapsed() < PLAYER_EVERY;
+                        if !throttled {
+                            st.last = Some(c.json.clone());
+                            st.last_key = key;
+                            st.sent_at = std::time::Instant::now();
+                            st.due = None;
+                            let event = Event::default().event("state").data(c.json.as_str());
+                            return Some((Ok::<_, std::convert::Infallible>(event), st));
                         }
-                        st.fresh = true;
-                        continue;
+                        st.due = Some(st.sent_at + PLAYER_EVERY);
                     }
                 }
             }
             // the running question's end needs no announcement: each server wakes for it
-            let wake = st
+            let mut wake = st
                 .last
                 .as_ref()
                 .and_then(|j| serde_json::from_str::<LiveView>(j).ok())
@@ -158,6 +150,9 @@ async fn events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uu
                 .map(|v| Duration::from_millis((v.ends_at + crate::domain::live::LIVE_GRACE_MS - st.s.now()).clamp(0, 600_000) as u64 + 5))
                 .unwrap_or(POLL)
                 .min(POLL);
+            if let Some(due) = st.due {
+                wake = wake.min(due.saturating_duration_since(std::time::Instant::now()));
+            }
             tokio::select! {
                 _ = st.stop.changed() => {}
                 r = st.rx.recv() => match r {

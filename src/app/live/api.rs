@@ -17,7 +17,7 @@ pub async fn get_live_view(id: Uuid, host: bool) -> Result<LiveView, AppError> {
     let state = ctx::state()?;
     if host {
         let user = ctx::require_user(&state).await?;
-        crate::server::live::list(&state, &user).await?;
+        crate::server::live::require_host(&user, &crate::server::live::session(&state, id).await?)?;
     }
     Ok((*crate::server::live::view(&state, id, host).await?.view).clone())
 }

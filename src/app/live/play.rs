@@ -225,9 +225,13 @@ fn Play(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
             <LiveDot live />
         </div>
         {move || error.get().map(|error| view! { <ErrorBox error /> })}
-        {move || match live.view.get() {
-            None => view! { <p class="card">{t().loading}</p> }.into_any(),
-            Some(v) => phase_view(v, me, left, mine, answer, chosen).into_any(),
+        // rendered again only when the phase or the question changes (focus stays put meanwhile)
+        {move || {
+            key.track();
+            match live.view.get_untracked() {
+                None => view! { <p class="card">{t().loading}</p> }.into_any(),
+                Some(v) => phase_view(v, me, left, mine, answer, chosen).into_any(),
+            }
         }}
     }
 }
@@ -249,7 +253,7 @@ fn phase_view(
             view! {
                 <section class="card live-question" id="live-phase" data-phase=v.phase.as_str() aria-labelledby="q-stem">
                     <p class="eyebrow">{header(&v)}</p>
-                    <p class="live-count" aria-live="polite">
+                    <p class="live-count">
                         {move || if paused { tl().paused.to_string() } else { format!("{} {}", left.get(), tl().seconds_left) }}
                     </p>
                     <h2 id="q-stem">{q.stem}</h2>
@@ -289,17 +293,21 @@ fn phase_view(
         }
         (Phase::Reveal, Some(q)) | (Phase::Results, Some(q)) => {
             let position = q.position;
-            let mine_now = me.read_untracked().as_ref().and_then(|m| m.answers.iter().find(|a| a.position == position).cloned());
-            let verdict = match &mine_now {
+            // the verdict follows the participant's figures, fetched as the phase changed
+            let mine_now = move || me.read().as_ref().and_then(|m| m.answers.iter().find(|a| a.position == position).cloned());
+            let verdict = move || match mine_now() {
                 Some(a) if a.correct == Some(true) => format!("{} +{} {}", tl().your_right, a.points.unwrap_or(0), tl().points_gained),
-                Some(_) => tl().your_wrong.to_string(),
+                Some(a) if a.correct == Some(false) => tl().your_wrong.to_string(),
+                Some(_) => String::new(),
                 None => tl().your_none.to_string(),
             };
             let right = v.reveal.as_ref().and_then(|r| q.options.iter().position(|o| o.id == r.correct_option_id));
             view! {
                 <section class="card live-reveal" id="live-phase" data-phase=v.phase.as_str()>
                     <p class="eyebrow">{header(&v)}</p>
-                    <p class=if mine_now.as_ref().and_then(|a| a.correct) == Some(true) { "verdict ok" } else { "verdict" } id="verdict">{verdict}</p>
+                    <p class=move || if mine_now().and_then(|a| a.correct) == Some(true) { "verdict ok" } else { "verdict" } id="verdict" role="status">
+                        {verdict}
+                    </p>
                     {right.map(|i| view! {
                         <p>{tl().screen_correct_is}": "<strong>{LETTERS.get(i).copied().unwrap_or("")}". "{q.options[i].text.clone()}</strong></p>
                     })}
