@@ -336,6 +336,23 @@ async fn two_servers_share_one_session_on_postgres() {
     assert_eq!(v["answered"], 3);
     let v = screen.until(Duration::from_secs(5), |v| v["phase"] == "reveal").await.expect("the reveal on B");
     assert_eq!(v["reveal"]["counts"].as_array().unwrap().iter().map(|n| n.as_i64().unwrap()).sum::<i64>(), 3);
+
+    // a round's projector board crosses servers the same way: an attempt graded on C shows on B
+    let pc = free_port();
+    let _c = start(&url, pc);
+    let bc = format!("http://127.0.0.1:{pc}");
+    wait_healthy(&bc).await;
+    let open_round = get(&client(), format!("{bb}/api/v1/rounds?status=open")).await;
+    let open_round = open_round[0]["id"].as_str().expect("the demo round is open").to_string();
+    let mut board = EventStream::open(&client(), format!("{bb}/api/v1/rounds/{open_round}/events")).await;
+    let before = board.next(Duration::from_secs(5)).await.expect("the first board")["attempts"].as_i64().unwrap();
+    let official = register_at(&bc, "0918000001", &vd).await;
+    let t0 = std::time::Instant::now();
+    let (status, attempt) = post(&official, format!("{bc}/api/v1/rounds/{open_round}/attempts"), json!({})).await;
+    assert_eq!(status, StatusCode::CREATED, "{attempt}");
+    board.until(Duration::from_secs(5), |v| v["attempts"].as_i64() == Some(before + 1)).await.expect("B's board shows C's attempt");
+    let crossed = t0.elapsed();
+    assert!(crossed < Duration::from_millis(1_500), "through LISTEN/NOTIFY, not the 2 s poll: {crossed:?}");
 }
 
 both_backends!(a_session_from_code_to_podium);

@@ -54,7 +54,7 @@ test('a live session: the host runs it from the console, the projector follows, 
   await p1.getByRole('button', { name: 'Vào phiên thi' }).click();
   await expect(p1.getByRole('heading', { name: title })).toBeVisible();
   await hydrated(p1);
-  await expect(p1.getByText('Lê Văn Tài Khoản')).toBeVisible();
+  await expect(p1.locator('.live-play').getByText('Lê Văn Tài Khoản')).toBeVisible();
   await p1.getByRole('button', { name: 'Tham gia' }).click();
   await expect(p1.locator('#me-name')).toHaveText('Lê Văn Tài Khoản');
 

@@ -4,10 +4,29 @@ use crate::model::*;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+/// Everything the participant's page needs at once (one round trip on a slow network):
+/// the session, the caller's participant if joined, and to join, their account's name
+/// or, for a guest, the units to choose from.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct LiveEntry {
+    pub session: LiveLookup,
+    pub me: Option<LiveMe>,
+    pub account: Option<String>,
+    pub units: Vec<UnitDto>,
+}
+
 #[server]
-pub async fn find_live_session(code: String) -> Result<LiveLookup, AppError> {
-    let state = crate::app::api::ctx::state()?;
-    crate::server::live::lookup(&state, &code).await
+pub async fn enter_live_session(code: String) -> Result<LiveEntry, AppError> {
+    use crate::app::api::ctx;
+    let state = ctx::state()?;
+    let session = crate::server::live::lookup(&state, &code).await?;
+    let me = match crate::server::live::player(&state, &ctx::parts()?.headers, session.id).await? {
+        Some(p) => Some(crate::server::live::me_of(&state, &p).await?),
+        None => None,
+    };
+    let account = ctx::user(&state).await?.map(|u| u.full_name);
+    let units = if me.is_none() && account.is_none() { crate::server::service::list_units(&state).await? } else { vec![] };
+    Ok(LiveEntry { session, me, account, units })
 }
 
 /// The session's view; `host` asks for the host's (standings always).

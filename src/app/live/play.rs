@@ -7,7 +7,8 @@ use crate::app::util::{form_data, ErrorBox};
 use crate::domain::live::Phase;
 use crate::error::AppError;
 use crate::i18n::{t, tl};
-use crate::model::{LiveLookup, LiveMe, LiveView};
+use super::api::LiveEntry;
+use crate::model::{LiveMe, LiveView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -18,9 +19,9 @@ use uuid::Uuid;
 pub fn LivePlayPage() -> impl IntoView {
     let query = use_query_map();
     let code = move || query.read().get("ma").map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
-    let found = Resource::new(code, |code| async move {
+    let entry = Resource::new(code, |code| async move {
         match code {
-            Some(c) => api::find_live_session(c).await.map(Some),
+            Some(c) => api::enter_live_session(c).await.map(Some),
             None => Ok(None),
         }
     });
@@ -28,8 +29,8 @@ pub fn LivePlayPage() -> impl IntoView {
         <Title text=format!("{} — {}", tl().join_title, t().app_name) />
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
             {move || Suspend::new(async move {
-                match found.await {
-                    Ok(Some(s)) => view! { <Joined session=s /> }.into_any(),
+                match entry.await {
+                    Ok(Some(e)) => view! { <Joined entry=e /> }.into_any(),
                     Ok(None) => view! { <CodeForm code=None error=None /> }.into_any(),
                     Err(error) => view! { <CodeForm code=code() error=Some(error) /> }.into_any(),
                 }
@@ -70,40 +71,33 @@ fn CodeForm(code: Option<String>, error: Option<AppError>) -> impl IntoView {
 
 /// The session was found: join it, or go on as the participant already in it.
 #[component]
-fn Joined(session: LiveLookup) -> impl IntoView {
-    let id = session.id;
-    let me_res = Resource::new(|| (), move |_| api::get_live_me(id));
-    let me = RwSignal::new(None::<LiveMe>);
+fn Joined(entry: LiveEntry) -> impl IntoView {
+    let id = entry.session.id;
+    let ended = entry.session.phase == Phase::Ended;
+    let me = RwSignal::new(entry.me.clone());
+    let (account, units) = (entry.account.clone(), entry.units.clone());
     view! {
         <section class="live-play" aria-labelledby="play-h">
-            <p class="eyebrow">{tl().code_label}" "{session.code.clone()}</p>
-            <h1 id="play-h">{session.title.clone()}</h1>
-            <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
-                {move || Suspend::new(async move {
-                    match me_res.await {
-                        Ok(Some(m)) => {
-                            me.set(Some(m));
-                            view! { <Play id me /> }.into_any()
-                        }
-                        Ok(None) if session.phase == Phase::Ended => view! { <p class="card">{tl().ended}</p> }.into_any(),
-                        Ok(None) => view! {
-                            <Show when=move || me.read().is_some() fallback=move || view! { <JoinForm id me /> }>
-                                <Play id me />
-                            </Show>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+            <p class="eyebrow">{tl().code_label}" "{entry.session.code.clone()}</p>
+            <h1 id="play-h">{entry.session.title.clone()}</h1>
+            <Show
+                when=move || me.read().is_some()
+                fallback=move || {
+                    if ended {
+                        view! { <p class="card">{tl().ended}</p> }.into_any()
+                    } else {
+                        view! { <JoinForm id me account=account.clone() units=units.clone() /> }.into_any()
                     }
-                })}
-            </Suspense>
+                }
+            >
+                <Play id me />
+            </Show>
         </section>
     }
 }
 
 #[component]
-fn JoinForm(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
-    let session = expect_context::<crate::app::Session>();
-    let units = Resource::new(|| (), |_| crate::app::api::list_units());
+fn JoinForm(id: Uuid, me: RwSignal<Option<LiveMe>>, account: Option<String>, units: Vec<crate::model::UnitDto>) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
     let join = move |name: Option<String>, unit: Option<Uuid>| {
@@ -116,52 +110,44 @@ fn JoinForm(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
             busy.set(false);
         });
     };
+    let form = match account {
+        Some(name) => view! {
+            <p>{tl().join_as}" "<strong>{name}</strong></p>
+            <button type="button" class="btn btn-primary btn-big" disabled=move || busy.get() on:click=move |_| join(None, None)>
+                {tl().join_btn}
+            </button>
+        }
+        .into_any(),
+        None => view! {
+            <p>{tl().guest_intro}" "<a href="/dang-nhap">{tl().or_login}</a></p>
+            <form
+                class="form"
+                on:submit=move |ev| {
+                    let Some(data) = form_data(ev) else { return };
+                    #[cfg(feature = "hydrate")]
+                    {
+                        let name = data.get("name").as_string();
+                        let unit = data.get("unit_id").as_string().and_then(|u| Uuid::parse_str(&u).ok());
+                        join(name, unit);
+                    }
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = data;
+                }
+            >
+                <div class="field">
+                    <label for="guest-name">{tl().guest_name}</label>
+                    <input id="guest-name" name="name" autocomplete="name" required minlength="2" maxlength="80" />
+                </div>
+                <crate::app::auth::UnitPicker units />
+                <button type="submit" class="btn btn-primary btn-big" disabled=move || busy.get()>{tl().join_btn}</button>
+            </form>
+        }
+        .into_any(),
+    };
     view! {
         <div class="card">
             {move || error.get().map(|error| view! { <ErrorBox error /> })}
-            <Transition fallback=|| ()>
-                {move || match session.me.get().and_then(|r| r.ok()).flatten() {
-                    Some(user) => view! {
-                        <p>{tl().join_as}" "<strong>{user.full_name}</strong></p>
-                        <button type="button" class="btn btn-primary btn-big" disabled=move || busy.get() on:click=move |_| join(None, None)>
-                            {tl().join_btn}
-                        </button>
-                    }
-                    .into_any(),
-                    None => view! {
-                        <p>{tl().guest_intro}" "<a href="/dang-nhap">{tl().or_login}</a></p>
-                        <form
-                            class="form"
-                            on:submit=move |ev| {
-                                let Some(data) = form_data(ev) else { return };
-                                #[cfg(feature = "hydrate")]
-                                {
-                                    let name = data.get("name").as_string();
-                                    let unit = data.get("unit_id").as_string().and_then(|u| Uuid::parse_str(&u).ok());
-                                    join(name, unit);
-                                }
-                                #[cfg(not(feature = "hydrate"))]
-                                let _ = data;
-                            }
-                        >
-                            <div class="field">
-                                <label for="guest-name">{tl().guest_name}</label>
-                                <input id="guest-name" name="name" autocomplete="name" required minlength="2" maxlength="80" />
-                            </div>
-                            <Suspense fallback=|| view! { <p>{t().loading}</p> }>
-                                {move || Suspend::new(async move {
-                                    match units.await {
-                                        Ok(list) => view! { <crate::app::auth::UnitPicker units=list /> }.into_any(),
-                                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                                    }
-                                })}
-                            </Suspense>
-                            <button type="submit" class="btn btn-primary btn-big" disabled=move || busy.get()>{tl().join_btn}</button>
-                        </form>
-                    }
-                    .into_any(),
-                }}
-            </Transition>
+            {form}
         </div>
     }
 }
