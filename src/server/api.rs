@@ -369,7 +369,8 @@ async fn round_live(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPat
 }
 
 /// Server-sent events: the round's projector board, sent at once and again
-/// whenever it changes (an attempt starts or is graded here, or, from another
+/// whenever it changes (an attempt starts or is graded here or, announced through
+/// PostgreSQL LISTEN/NOTIFY, on another server; a lost announcement, from another
 /// server, at the latest within `LIVE_POLL`).
 async fn round_events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
     use axum::response::sse::{Event, KeepAlive, Sse};

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 pub const LIVE_COOKIE: &str = "thi24_live";
-/// How long a view is shared by every screen asking for it.
+/// A view is made again at most this often (a burst of answers makes one update).
 const VIEW_TTL: Duration = Duration::from_millis(50);
 /// How many people the public standings show.
 const TOP_PEOPLE: usize = 10;
@@ -25,14 +25,22 @@ const TOP_PEOPLE: usize = 10;
 pub struct LiveHub {
     /// The session that changed (from this server or, on PostgreSQL, another).
     pub events: tokio::sync::broadcast::Sender<Uuid>,
-    notify: Mutex<Option<tokio::sync::mpsc::UnboundedSender<Uuid>>>,
+    /// To the other servers: `l:<session>` (a live session) or `r:<round>` (a round's board).
+    notify: Mutex<Option<tokio::sync::mpsc::UnboundedSender<String>>>,
     views: Mutex<HashMap<(Uuid, bool), CachedView>>,
+    /// How many changes each session has seen here (a view made before the last one is stale).
+    generations: Mutex<HashMap<Uuid, u64>>,
+    /// One maker of each view at a time: the others wait and share it.
+    makers: Mutex<HashMap<(Uuid, bool), Arc<tokio::sync::Mutex<()>>>>,
     questions: Mutex<HashMap<Uuid, Arc<Vec<VersionRecord>>>>,
 }
 
 #[derive(Clone)]
 pub struct CachedView {
     at: Instant,
+    generation: u64,
+    /// The server time at which it turns stale by itself (a running question's end).
+    stale_at: Option<i64>,
     pub view: Arc<LiveView>,
     pub json: Arc<String>,
     /// Every participant's rank.
@@ -45,6 +53,8 @@ impl Default for LiveHub {
             events: tokio::sync::broadcast::channel(4096).0,
             notify: Mutex::new(None),
             views: Default::default(),
+            generations: Default::default(),
+            makers: Default::default(),
             questions: Default::default(),
         }
     }
@@ -53,33 +63,57 @@ impl Default for LiveHub {
 impl LiveHub {
     /// Announces a change here at once and, through the database, to other servers
     /// (notifications are gathered for a few milliseconds, one per session).
-    /// Screens pick the change up within `VIEW_TTL` (a burst of answers makes one update).
+    /// A change here: this server's screens pick it up (within `VIEW_TTL`), and so
+    /// do the other servers'.
     pub fn changed(&self, id: Uuid) {
-        let _ = self.events.send(id);
-        if let Some(tx) = self.notify.lock().expect("notify").as_ref() {
-            let _ = tx.send(id);
-        }
+        self.bump(id);
+        self.announce(format!("l:{id}"));
     }
 
-    /// Like `changed`, and this server's views of the session are made again at once
-    /// (after the host's decisions).
+    /// A change announced by another server.
+    pub fn changed_elsewhere(&self, id: Uuid) {
+        self.bump(id);
+    }
+
+    fn bump(&self, id: Uuid) {
+        let mut g = self.generations.lock().expect("generations");
+        if g.len() > 10_000 {
+            g.clear();
+        }
+        *g.entry(id).or_default() += 1;
+        drop(g);
+        let _ = self.events.send(id);
+    }
+
+    fn generation(&self, id: Uuid) -> u64 {
+        self.generations.lock().expect("generations").get(&id).copied().unwrap_or(0)
+    }
+
+    /// Like `changed`, and the next view is made at once (after the host's decisions and joins).
     pub fn reset(&self, id: Uuid) {
-        self.forget(id);
+        self.views.lock().expect("views").retain(|(s, _), _| *s != id);
         self.changed(id);
     }
 
-    /// Forgets this server's views of a session.
-    pub fn forget(&self, id: Uuid) {
-        self.views.lock().expect("views").retain(|(s, _), _| *s != id);
+    /// Tells the other servers that a round's results changed (their projector boards follow).
+    pub fn round_changed(&self, id: Uuid) {
+        self.announce(format!("r:{id}"));
+    }
+
+    fn announce(&self, payload: String) {
+        if let Some(tx) = self.notify.lock().expect("notify").as_ref() {
+            let _ = tx.send(payload);
+        }
     }
 }
 
-/// Starts the cross-server announcements (PostgreSQL only; SQLite runs one server).
+/// Starts the cross-server announcements of live sessions and round boards
+/// (PostgreSQL only; SQLite runs one server).
 pub fn spawn(state: &AppState) {
     if state.store.backend() != "postgres" {
         return;
     }
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Uuid>();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     *state.hub.notify.lock().expect("notify") = Some(tx);
     let store = state.store.clone();
     tokio::spawn(async move {
@@ -99,9 +133,14 @@ pub fn spawn(state: &AppState) {
     let s = state.clone();
     tokio::spawn(async move {
         loop {
-            let hub = s.hub.clone();
-            let r = s.store.listen_live(move |id| {
-                let _ = hub.events.send(id);
+            let (hub, rounds) = (s.hub.clone(), s.events.clone());
+            let r = s.store.listen_live(move |payload| {
+                let id = payload.get(2..).and_then(|id| Uuid::parse_str(id).ok());
+                match (payload.get(..2), id) {
+                    (Some("l:"), Some(id)) => hub.changed_elsewhere(id),
+                    (Some("r:"), Some(id)) => drop(rounds.send(id)),
+                    _ => {}
+                }
             });
             if let Err(e) = r.await {
                 tracing::warn!(error = %e, "live listener stopped; reconnecting");
@@ -398,7 +437,7 @@ pub async fn join(state: &AppState, user: Option<&UserRecord>, id: Uuid, input: 
         joined_at: state.now(),
     };
     let rec = state.store.join_live(&p).await.map_err(internal)?;
-    state.hub.changed(id);
+    state.hub.reset(id);
     Ok((me_of(state, &rec).await?, token))
 }
 
@@ -462,25 +501,42 @@ pub async fn me_of(state: &AppState, p: &LivePlayerRecord) -> AppResult<LiveMe> 
     })
 }
 
-/// The session's view: the host's (standings always) or everybody's, shared for `VIEW_TTL`.
+/// The session's view: the host's (standings always) or everybody's. Shared by
+/// every screen while nothing changed; made again at most every `VIEW_TTL`, by one
+/// caller at a time, and never older than the last change this server heard of.
 pub async fn view(state: &AppState, id: Uuid, host: bool) -> AppResult<CachedView> {
-    if let Some(c) = state.hub.views.lock().expect("views").get(&(id, host)) {
-        if c.at.elapsed() < VIEW_TTL {
+    let hub = &state.hub;
+    let fresh = |c: &CachedView, generation: u64| c.generation == generation && c.stale_at.is_none_or(|t| state.now() < t);
+    let cached = hub.views.lock().expect("views").get(&(id, host)).cloned();
+    if let Some(c) = &cached {
+        if fresh(c, hub.generation(id)) {
             return Ok(c.clone());
         }
+        if c.at.elapsed() < VIEW_TTL {
+            tokio::time::sleep(VIEW_TTL - c.at.elapsed()).await;
+        }
     }
-    let (view, ranks) = build_view(state, id, host).await?;
+    let maker = hub.makers.lock().expect("makers").entry((id, host)).or_default().clone();
+    let _making = maker.lock().await;
+    let generation = hub.generation(id);
+    if let Some(c) = hub.views.lock().expect("views").get(&(id, host)) {
+        if fresh(c, generation) {
+            return Ok(c.clone()); // made by another caller meanwhile
+        }
+    }
+    let (view, ranks, stale_at) = build_view(state, id, host).await?;
     let json = Arc::new(serde_json::to_string(&view).map_err(internal)?);
-    let cached = CachedView { at: Instant::now(), view: Arc::new(view), json, ranks: Arc::new(ranks) };
-    let mut views = state.hub.views.lock().expect("views");
+    let cached = CachedView { at: Instant::now(), generation, stale_at, view: Arc::new(view), json, ranks: Arc::new(ranks) };
+    let mut views = hub.views.lock().expect("views");
     if views.len() > 500 {
         views.clear();
+        hub.makers.lock().expect("makers").retain(|_, m| Arc::strong_count(m) > 1);
     }
     views.insert((id, host), cached.clone());
     Ok(cached)
 }
 
-async fn build_view(state: &AppState, id: Uuid, host: bool) -> AppResult<(LiveView, HashMap<Uuid, i64>)> {
+async fn build_view(state: &AppState, id: Uuid, host: bool) -> AppResult<(LiveView, HashMap<Uuid, i64>, Option<i64>)> {
     let s = session(state, id).await?;
     let qs = questions(state, id).await?;
     let now = state.now();
@@ -571,7 +627,7 @@ async fn build_view(state: &AppState, id: Uuid, host: bool) -> AppResult<(LiveVi
         counted_round_id: s.counted_round_id,
         contest_title,
     };
-    Ok((view, ranks))
+    Ok((view, ranks, stored.wakes_at(now)))
 }
 
 /// The whole ranking (every participant and unit), for the results and the export.

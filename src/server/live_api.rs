@@ -116,7 +116,9 @@ async fn events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uu
         /// When a held-back update is due.
         due: Option<std::time::Instant>,
     }
-    let st = St { s, rx, stop, last: None, last_key: (Phase::Lobby, -2), sent_at: std::time::Instant::now(), fresh: true, due: None };
+    let st = St { s, rx, stop, last: None, last_key: (Phase::Lobby, -2), sent_at: std::time::Instant::now(), fresh: true,
+        // the first state may come from a view shared a moment before a change: look again then
+        due: Some(std::time::Instant::now() + Duration::from_millis(60)) };
     let stream = futures_util::stream::unfold(st, move |mut st| async move {
         loop {
             if *st.stop.borrow() {
@@ -133,7 +135,6 @@ async fn events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uu
                             st.last = Some(c.json.clone());
                             st.last_key = key;
                             st.sent_at = std::time::Instant::now();
-                            st.due = None;
                             let event = Event::default().event("state").data(c.json.as_str());
                             return Some((Ok::<_, std::convert::Infallible>(event), st));
                         }
@@ -165,6 +166,9 @@ async fn events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uu
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 },
                 _ = tokio::time::sleep(wake) => {}
+            }
+            if st.due.is_some_and(|d| d <= std::time::Instant::now()) {
+                st.due = None;
             }
             st.fresh = true;
         }

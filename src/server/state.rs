@@ -93,6 +93,7 @@ impl AppState {
     /// Tells live boards that a round's results changed.
     pub fn graded(&self, round_id: uuid::Uuid) {
         let _ = self.events.send(round_id);
+        self.hub.round_changed(round_id);
     }
 
     /// The units in use, cached briefly (every board reads the whole tree). Changes

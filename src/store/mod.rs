@@ -261,16 +261,16 @@ impl AnyStore {
         }
     }
 
-    /// Announces changed live sessions to the other servers (PostgreSQL; SQLite has one server).
-    pub async fn notify_live(&self, ids: &[Uuid]) -> StoreResult<()> {
+    /// Announces changes (live sessions, round boards) to the other servers (PostgreSQL; SQLite has one server).
+    pub async fn notify_live(&self, payloads: &[String]) -> StoreResult<()> {
         match self {
-            AnyStore::Postgres(s) => s.notify_live(ids).await,
+            AnyStore::Postgres(s) => s.notify_live(payloads).await,
             AnyStore::Sqlite(_) => Ok(()),
         }
     }
 
     /// Follows other servers' announcements (PostgreSQL); never returns on SQLite.
-    pub async fn listen_live(&self, on: impl Fn(Uuid) + Send + 'static) -> StoreResult<()> {
+    pub async fn listen_live(&self, on: impl Fn(&str) + Send + 'static) -> StoreResult<()> {
         match self {
             AnyStore::Postgres(s) => s.listen_live(on).await,
             AnyStore::Sqlite(_) => std::future::pending().await,

@@ -36,24 +36,22 @@ impl PgStore {
         &self.pool
     }
 
-    /// Tells every server listening that these live sessions changed.
-    pub async fn notify_live(&self, ids: &[uuid::Uuid]) -> StoreResult<()> {
-        for id in ids {
-            sqlx::query("SELECT pg_notify('thi24_live', $1)").bind(id.to_string()).execute(&self.pool).await?;
+    /// Tells every server listening what changed (payloads such as `l:<session id>`).
+    pub async fn notify_live(&self, payloads: &[String]) -> StoreResult<()> {
+        for p in payloads {
+            sqlx::query("SELECT pg_notify('thi24_live', $1)").bind(p).execute(&self.pool).await?;
         }
         Ok(())
     }
 
-    /// Calls `on` with each live session another server (or this one) announced;
-    /// returns only when the connection fails for good.
-    pub async fn listen_live(&self, on: impl Fn(uuid::Uuid) + Send + 'static) -> StoreResult<()> {
+    /// Calls `on` with each payload another server (or this one) announced; returns
+    /// only when the connection fails for good (sqlx reconnects by itself meanwhile).
+    pub async fn listen_live(&self, on: impl Fn(&str) + Send + 'static) -> StoreResult<()> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
         listener.listen("thi24_live").await?;
         loop {
             let n = listener.recv().await?;
-            if let Ok(id) = uuid::Uuid::parse_str(n.payload()) {
-                on(id);
-            }
+            on(n.payload());
         }
     }
 }
