@@ -8,6 +8,8 @@
 //!   cargo run --release --example bench -- --base http://127.0.0.1:3001,http://127.0.0.1:3002 --officials 1000
 //!
 //! Several `--base` addresses (app servers sharing PostgreSQL) share the load in turn.
+//! `--think-ms N`: officials read each question N ms (±50%) before answering, as people
+//! do; without it they answer back to back, the hardest case.
 //! The organizer account (`--admin-phone`, `--admin-password` or ADMIN_PASSWORD)
 //! opens a round of `--questions` questions for the run. The servers must allow that
 //! many registrations and logins from one address:
@@ -22,6 +24,8 @@ struct Args {
     officials: usize,
     questions: usize,
     baseline_secs: u64,
+    /// Officials think this long (±50%) before each answer; 0: answers back to back.
+    think_ms: u64,
     admin_phone: String,
     admin_password: String,
 }
@@ -32,6 +36,7 @@ fn args() -> Args {
         officials: 1000,
         questions: 20,
         baseline_secs: 5,
+        think_ms: 0,
         admin_phone: "0900000000".into(),
         admin_password: std::env::var("ADMIN_PASSWORD").unwrap_or_default(),
     };
@@ -43,6 +48,7 @@ fn args() -> Args {
             "--officials" | "--users" => a.officials = v[i + 1].parse().expect("--officials N"),
             "--questions" => a.questions = v[i + 1].parse().expect("--questions N"),
             "--baseline-secs" => a.baseline_secs = v[i + 1].parse().expect("--baseline-secs N"),
+            "--think-ms" => a.think_ms = v[i + 1].parse().expect("--think-ms N"),
             "--admin-phone" => a.admin_phone = v[i + 1].clone(),
             "--admin-password" => a.admin_password = v[i + 1].clone(),
             other => panic!("unknown argument {other}"),
@@ -128,7 +134,7 @@ async fn main() {
     let barrier = Arc::new(tokio::sync::Barrier::new(a.officials));
     let surge_started = Instant::now();
     let runs: Vec<Run> = futures::future::join_all(clients.iter().enumerate().map(|(i, c)| {
-        let (barrier, base, round) = (barrier.clone(), bases[i % bases.len()].clone(), round.clone());
+        let (barrier, base, round, think) = (barrier.clone(), bases[i % bases.len()].clone(), round.clone(), a.think_ms);
         async move {
             let mut run = Run::default();
             barrier.wait().await;
@@ -148,6 +154,11 @@ async fn main() {
             for (k, item) in v["items"].as_array().unwrap().iter().enumerate() {
                 let q = item["question_id"].as_str().unwrap().to_string();
                 let opt = item["options"][(i + k) % item["options"].as_array().unwrap().len()]["id"].as_str().unwrap().to_string();
+                if think > 0 {
+                    // reading the question: think/2 … 3·think/2, spread over officials and questions
+                    let spread = ((i * 7_919 + k * 104_729) as u64) % (think + 1);
+                    tokio::time::sleep(std::time::Duration::from_millis(think / 2 + spread)).await;
+                }
                 let t = Instant::now();
                 let r =
                     expect(c.put(format!("{base}/api/v1/attempts/{id}/answers/{q}")).json(&json!({"option_id": opt})).send().await, 200)

@@ -120,6 +120,8 @@ async fn main() {
     let mut answer = Stats::default();
     let mut to_board: Vec<Duration> = Vec::new();
     let mut missing = 0usize;
+    // the time from the first answer sent to the last acknowledged, summed over the questions
+    let mut bursts = Duration::ZERO;
     let action = |name: &'static str| {
         let (host, url) = (host.clone(), format!("{b0}/api/v1/admin/live/{id}/{name}"));
         async move { expect(host.post(url).send().await, 200).await.unwrap_or_else(|e| panic!("{name}: {e}")) }
@@ -128,31 +130,34 @@ async fn main() {
     for q in 0..a.questions as i64 {
         let options: Vec<String> = view["question"]["options"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_string()).collect();
         // every participant answers at once; each answer's acknowledgement says how many had answered
-        let acks: Vec<(Instant, Result<i64, String>)> = stream::iter(players.iter().enumerate())
+        let acks: Vec<(Instant, Instant, Result<i64, String>)> = stream::iter(players.iter().enumerate())
             .map(|(i, (c, base))| {
                 let (c, url, option) = (c.clone(), format!("{base}/api/v1/live/{id}/answers"), options[i % options.len()].clone());
                 async move {
                     let t = Instant::now();
                     let r = expect(c.post(url).json(&json!({"position": q, "option_id": option})).send().await, 200).await;
-                    (t, r.map(|v| v["answered"].as_i64().unwrap_or(0)))
+                    (t, Instant::now(), r.map(|v| v["answered"].as_i64().unwrap_or(0)))
                 }
             })
             .buffer_unordered(a.players)
             .collect()
             .await;
+        if let (Some(first), Some(last)) = (acks.iter().map(|a| a.0).min(), acks.iter().map(|a| a.1).max()) {
+            bursts += last - first;
+        }
         // let the last update arrive
         tokio::time::sleep(Duration::from_millis(1_500)).await;
         let seen = updates.lock().unwrap().clone();
-        for (sent, r) in acks {
+        for (sent, done, r) in acks {
             match r {
                 Ok(n) => {
-                    answer.add(sent, Ok(()));
+                    answer.add_at(sent, done, Ok(()));
                     match seen.iter().find(|(at, i, answered)| *i == q && *answered >= n && *at >= sent) {
                         Some((at, _, _)) => to_board.push(*at - sent),
                         None => missing += 1,
                     }
                 }
-                Err(e) => answer.add(sent, Err(e)),
+                Err(e) => answer.add_at(sent, done, Err(e)),
             }
         }
         action("reveal").await;
@@ -168,7 +173,11 @@ async fn main() {
     println!();
     baseline.print("baseline GET /time", b);
     join.print("join", b);
-    answer.print("answer", b);
+    // throughput while everybody answers at once (the pauses between questions left out)
+    if let Some(first) = answer.first {
+        answer.last = Some(first + bursts);
+    }
+    answer.print("answer (bursts)", b);
     to_board.sort();
     let pct = |p: f64| to_board.get(((to_board.len().max(1) - 1) as f64 * p).round() as usize).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
     println!(

@@ -3,6 +3,7 @@
 # database and runs the load command against them, then stops them.
 #   scripts/surge.sh sqlite 1000      one server on SQLite
 #   scripts/surge.sh postgres 1000    two servers sharing PostgreSQL (load spread over both)
+#   scripts/surge.sh sqlite 1000 --think-ms 3000   officials who read each question ~3 s
 #   LOAD=live scripts/surge.sh sqlite 500   a live session with 500 participants instead
 # PG_URL (default postgres://postgres@127.0.0.1:5432/test) names the PostgreSQL server.
 set -euo pipefail
@@ -12,7 +13,8 @@ OFFICIALS="${2:-1000}"
 PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
 scripts/setup.sh >/dev/null
-cargo leptos build --release >/dev/null
+# the load goes to the API only: the server binary is enough (no wasm bundle needed)
+cargo build --release --features ssr --bin thi24 >/dev/null
 cargo build --release --example bench --example live_bench >/dev/null
 
 export ADMIN_PASSWORD=surge-admin-password REGISTER_LIMIT_PER_IP=1000000 LOGIN_LIMIT_PER_IP=1000000 RUST_LOG=warn
@@ -45,7 +47,7 @@ case "$MODE" in
   *) echo "usage: $0 sqlite|postgres [officials]" >&2; exit 2 ;;
 esac
 if [ "${LOAD:-surge}" = live ]; then
-  target/release/examples/live_bench --base "$BASES" --players "$OFFICIALS"
+  target/release/examples/live_bench --base "$BASES" --players "$OFFICIALS" "${@:3}"
 else
-  target/release/examples/bench --base "$BASES" --officials "$OFFICIALS"
+  target/release/examples/bench --base "$BASES" --officials "$OFFICIALS" "${@:3}"
 fi

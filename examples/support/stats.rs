@@ -16,7 +16,11 @@ pub struct Stats {
 
 impl Stats {
     pub fn add(&mut self, sent: Instant, result: Result<(), String>) {
-        let now = Instant::now();
+        self.add_at(sent, Instant::now(), result)
+    }
+
+    /// A request sent at `sent` whose answer came at `now`.
+    pub fn add_at(&mut self, sent: Instant, now: Instant, result: Result<(), String>) {
         self.lat.push(now - sent);
         self.first = Some(self.first.map_or(sent, |f| f.min(sent)));
         self.last = Some(self.last.map_or(now, |l| l.max(now)));
