@@ -37,13 +37,18 @@ pub fn clear_cookie(secure: bool) -> String {
 
 /// The session token from the request's cookies.
 pub fn token_from(headers: &HeaderMap) -> Option<String> {
+    cookie_token(headers, SESSION_COOKIE)
+}
+
+/// A token-sized value of the named cookie.
+pub fn cookie_token(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, v)| *k == SESSION_COOKIE && !v.is_empty() && v.len() <= 128)
+        .find(|(k, v)| *k == name && !v.is_empty() && v.len() <= 128)
         .map(|(_, v)| v.to_string())
 }
 

@@ -381,14 +381,7 @@ pub async fn player(state: &AppState, headers: &http::HeaderMap, id: Uuid) -> Ap
 }
 
 pub fn token_from(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, v)| *k == LIVE_COOKIE && !v.is_empty() && v.len() <= 128)
-        .map(|(_, v)| v.to_string())
+    super::auth::cookie_token(headers, LIVE_COOKIE)
 }
 
 pub fn cookie(token: &str, secure: bool) -> String {

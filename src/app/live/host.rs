@@ -2,7 +2,7 @@
 //! questions or a hand-picked set) and `/quan-tri/truc-tiep/:id` runs one: the
 //! join code and QR code, the controls, and the live standings.
 use super::api;
-use super::{listen, seconds_left, Live, LiveDot, PeopleList, UnitList};
+use super::{seconds_left, Live, LiveDot, PeopleList, UnitList};
 use crate::app::util::ErrorBox;
 use crate::domain::live::{Action, Phase};
 use crate::error::AppError;
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 #[component]
@@ -212,30 +212,7 @@ fn CreateForm() -> impl IntoView {
 
 #[component]
 pub fn LiveHostPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
-    let initial = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => api::get_live_view(id, true).await,
-            None => Err(AppError::not_found(tl().err_session_not_found)),
-        }
-    });
-    view! {
-        <Title text=format!("{} — {}", tl().controls, t().app_name) />
-        <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
-            {move || Suspend::new(async move {
-                match initial.await {
-                    Ok(first) => {
-                        let id = first.id;
-                        let live = Live::new(Some(first));
-                        Effect::new(move |_| listen(id, "host", live));
-                        view! { <Host id live /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    super::follow_page(tl().controls, "host", |id, live| view! { <Host id live /> }.into_any())
 }
 
 /// Which controls make sense in a phase.

@@ -66,6 +66,36 @@ pub fn listen(id: Uuid, kind: &'static str, live: Live) {
     }
 }
 
+/// A page that follows one session (`:id` in the path): its first view, then the
+/// event stream of `kind` (`host` asks for the host's view); `render` draws it.
+pub fn follow_page(title: &'static str, kind: &'static str, render: fn(Uuid, Live) -> AnyView) -> impl IntoView {
+    use crate::app::util::ErrorBox;
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
+    let initial = Resource::new(id, move |id| async move {
+        match id {
+            Some(id) => api::get_live_view(id, kind == "host").await,
+            None => Err(crate::error::AppError::not_found(tl().err_session_not_found)),
+        }
+    });
+    view! {
+        <leptos_meta::Title text=format!("{} — {}", title, crate::i18n::t().app_name) />
+        <Suspense fallback=|| view! { <p class="card">{crate::i18n::t().loading}</p> }>
+            {move || Suspend::new(async move {
+                match initial.await {
+                    Ok(first) => {
+                        let id = first.id;
+                        let live = Live::new(Some(first));
+                        Effect::new(move |_| listen(id, kind, live));
+                        render(id, live)
+                    }
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// Whole seconds left of the running question, ticking in the browser.
 pub fn seconds_left(live: Live) -> Signal<i64> {
     let tick = RwSignal::new(0u32);

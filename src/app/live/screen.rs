@@ -1,43 +1,15 @@
 //! `/trinh-chieu/truc-tiep/:id`: the projector in the hall. The join code and QR
 //! code; each question with its countdown and how many answered; the answers'
 //! distribution with the right one and why; the standings; the podium.
-use super::api;
-use super::{listen, seconds_left, Live, LiveDot, PeopleList, UnitList, LETTERS};
-use crate::app::util::ErrorBox;
+use super::{seconds_left, Live, LiveDot, PeopleList, UnitList, LETTERS};
 use crate::domain::live::Phase;
-use crate::i18n::{phase_label, t, tl};
+use crate::i18n::{phase_label, tl};
 use crate::model::LiveView;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 #[component]
 pub fn LiveScreenPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
-    let initial = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => api::get_live_view(id, false).await,
-            None => Err(crate::error::AppError::not_found(tl().err_session_not_found)),
-        }
-    });
-    view! {
-        <Title text=format!("{} — {}", tl().screen_title, t().app_name) />
-        <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
-            {move || Suspend::new(async move {
-                match initial.await {
-                    Ok(first) => {
-                        let id = first.id;
-                        let live = Live::new(Some(first));
-                        Effect::new(move |_| listen(id, "screen", live));
-                        view! { <Screen live /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    super::follow_page(tl().screen_title, "screen", |_, live| view! { <Screen live /> }.into_any())
 }
 
 /// The join address as people type it (this site's address).
