@@ -1,6 +1,16 @@
 import { test, expect, Page, Browser } from '@playwright/test';
 import { hydrated, randomPhone } from './helpers';
 
+/** Errors the pages log (a hydration mismatch or a panic shows here). */
+const consoleErrors: string[] = [];
+function watch(page: Page): Page {
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
 /** A participant's phone: a fresh context, optionally logged in as a new account. */
 async function phone(browser: Browser, account?: string): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
@@ -12,12 +22,12 @@ async function phone(browser: Browser, account?: string): Promise<Page> {
     });
     expect(reg.status()).toBe(201);
   }
-  return ctx.newPage();
+  return watch(await ctx.newPage());
 }
 
 test('a live session: the host runs it from the console, the projector follows, three phones answer (one reloads mid-question)', async ({ browser }) => {
   // the host creates a session from a round's questions in the console
-  const host = await browser.newPage();
+  const host = watch(await browser.newPage());
   await host.goto('/dang-nhap');
   await hydrated(host);
   await host.getByLabel('Số điện thoại di động').fill('0900000000');
@@ -39,7 +49,7 @@ test('a live session: the host runs it from the console, the projector follows, 
   const sessionId = host.url().split('/').pop();
 
   // the projector shows the code and the QR code
-  const screen = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  const screen = watch(await browser.newPage({ viewport: { width: 1600, height: 900 } }));
   await screen.goto(`/trinh-chieu/truc-tiep/${sessionId}`);
   await hydrated(screen);
   await expect(screen.locator('#screen-code')).toHaveText(code);
@@ -136,4 +146,6 @@ test('a live session: the host runs it from the console, the projector follows, 
   const download = host.waitForEvent('download');
   await host.getByRole('link', { name: 'Tải kết quả (Excel)' }).click();
   expect((await download).suggestedFilename()).toBe(`truc-tiep-${code}.xlsx`);
+  // no page logged an error (hydration, panics) on the way
+  expect(consoleErrors).toEqual([]);
 });
