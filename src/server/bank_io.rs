@@ -133,7 +133,14 @@ pub fn read_csv_as(bytes: &[u8], layout: Layout) -> Result<RawRows, FileError> {
     )
 }
 
+/// Reads the first sheet. The XLSX reader (calamine) can panic on some damaged files
+/// (found by fuzzing: an arithmetic overflow): such a file is malformed, never a crash.
 pub fn read_xlsx_as(bytes: &[u8], layout: Layout) -> Result<RawRows, FileError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_xlsx_unguarded(bytes, layout)))
+        .unwrap_or_else(|_| Err(FileError::Malformed("không đọc được nội dung bảng tính (tệp XLSX bị hỏng)".into())))
+}
+
+fn read_xlsx_unguarded(bytes: &[u8], layout: Layout) -> Result<RawRows, FileError> {
     use calamine::{Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| FileError::Malformed(e.to_string()))?;
     let first = book.sheet_names().first().cloned().ok_or(FileError::Empty)?;
@@ -301,6 +308,14 @@ pub fn write_xlsx(rows: &[BankRow]) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_damaged_xlsx_found_by_fuzzing_is_malformed_not_a_crash() {
+        // the XLSX reader overflowed on this file (cargo fuzz, bank_import target)
+        let bytes = include_bytes!("../../tests/data/xlsx-multiply-overflow.xlsx");
+        assert!(matches!(read_any("cau-hoi.xlsx", bytes), Err(FileError::Malformed(_))));
+        assert!(matches!(read_table("danh-sach.xlsx", bytes, crate::server::units::ROSTER), Err(FileError::Malformed(_))));
+    }
 
     const TOPICS: [&str; 2] = ["boi-canh", "nhiem-vu"];
 
