@@ -40,20 +40,17 @@ fn args() -> Args {
         admin_phone: "0900000000".into(),
         admin_password: std::env::var("ADMIN_PASSWORD").unwrap_or_default(),
     };
-    let v: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i + 1 < v.len() {
-        match v[i].as_str() {
-            "--base" => a.bases = v[i + 1].split(',').map(|s| s.trim_end_matches('/').to_string()).collect(),
-            "--officials" | "--users" => a.officials = v[i + 1].parse().expect("--officials N"),
-            "--questions" => a.questions = v[i + 1].parse().expect("--questions N"),
-            "--baseline-secs" => a.baseline_secs = v[i + 1].parse().expect("--baseline-secs N"),
-            "--think-ms" => a.think_ms = v[i + 1].parse().expect("--think-ms N"),
-            "--admin-phone" => a.admin_phone = v[i + 1].clone(),
-            "--admin-password" => a.admin_password = v[i + 1].clone(),
+    for (k, v) in stats::flags() {
+        match k.as_str() {
+            "--base" => a.bases = stats::bases(&v),
+            "--officials" | "--users" => a.officials = v.parse().expect("--officials N"),
+            "--questions" => a.questions = v.parse().expect("--questions N"),
+            "--baseline-secs" => a.baseline_secs = v.parse().expect("--baseline-secs N"),
+            "--think-ms" => a.think_ms = v.parse().expect("--think-ms N"),
+            "--admin-phone" => a.admin_phone = v,
+            "--admin-password" => a.admin_password = v,
             other => panic!("unknown argument {other}"),
         }
-        i += 2;
     }
     assert!(!a.admin_password.is_empty(), "give the organizer's password: --admin-password or ADMIN_PASSWORD");
     a

@@ -33,17 +33,14 @@ fn args() -> Args {
         questions: 5,
         admin_password: std::env::var("ADMIN_PASSWORD").unwrap_or_default(),
     };
-    let v: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i + 1 < v.len() {
-        match v[i].as_str() {
-            "--base" => a.bases = v[i + 1].split(',').map(|s| s.trim_end_matches('/').to_string()).collect(),
-            "--players" => a.players = v[i + 1].parse().expect("--players N"),
-            "--questions" => a.questions = v[i + 1].parse().expect("--questions N"),
-            "--admin-password" => a.admin_password = v[i + 1].clone(),
+    for (k, v) in stats::flags() {
+        match k.as_str() {
+            "--base" => a.bases = stats::bases(&v),
+            "--players" => a.players = v.parse().expect("--players N"),
+            "--questions" => a.questions = v.parse().expect("--questions N"),
+            "--admin-password" => a.admin_password = v,
             other => panic!("unknown argument {other}"),
         }
-        i += 2;
     }
     assert!(!a.admin_password.is_empty(), "give the organizer's password: --admin-password or ADMIN_PASSWORD");
     a

@@ -106,3 +106,14 @@ pub async fn baseline(bases: &[String], secs: u64) -> Stats {
     }
     baseline
 }
+
+/// The command line's `--name value` pairs.
+pub fn flags() -> Vec<(String, String)> {
+    let v: Vec<String> = std::env::args().skip(1).collect();
+    v.chunks(2).map(|c| (c[0].clone(), c.get(1).cloned().unwrap_or_default())).collect()
+}
+
+/// `--base a,b`: the servers' addresses.
+pub fn bases(v: &str) -> Vec<String> {
+    v.split(',').map(|s| s.trim_end_matches('/').to_string()).collect()
+}

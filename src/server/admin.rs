@@ -418,16 +418,24 @@ pub async fn published(state: &AppState, id: Uuid) -> AppResult<PublishedResults
     Ok(PublishedResults { round_id: id, published_at, leaderboard })
 }
 
-fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> AppError {
+pub(crate) fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> AppError {
     internal(e)
+}
+
+/// A new sheet named `name` with `head` in bold on its first row, kept in view when scrolling.
+pub(crate) fn titled_sheet<'a>(book: &'a mut rust_xlsxwriter::Workbook, name: &str, head: &[&str]) -> AppResult<&'a mut rust_xlsxwriter::Worksheet> {
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name(name).map_err(xlsx_err)?;
+    for (c, h) in head.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx_err)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+    Ok(sheet)
 }
 
 /// A sheet of unit statistics.
 fn unit_sheet(book: &mut rust_xlsxwriter::Workbook, stats: &[UnitStat]) -> AppResult<()> {
-    use rust_xlsxwriter::Format;
-    let sheet = book.add_worksheet();
-    sheet.set_name(t().sheet_units).map_err(xlsx_err)?;
-    let bold = Format::new().set_bold();
     let head = [
         t().col_rank,
         t().col_unit,
@@ -439,9 +447,7 @@ fn unit_sheet(book: &mut rust_xlsxwriter::Workbook, stats: &[UnitStat]) -> AppRe
         t().col_perfect,
         t().col_prize,
     ];
-    for (c, h) in head.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx_err)?;
-    }
+    let sheet = titled_sheet(book, t().sheet_units, &head)?;
     for (i, s) in stats.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_number(row, 0, s.rank as f64).map_err(xlsx_err)?;
@@ -454,26 +460,20 @@ fn unit_sheet(book: &mut rust_xlsxwriter::Workbook, stats: &[UnitStat]) -> AppRe
         sheet.write_number(row, 7, s.perfect_scores as f64).map_err(xlsx_err)?;
         sheet.write_string(row, 8, s.prize.as_deref().unwrap_or("")).map_err(xlsx_err)?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     Ok(())
 }
 
 /// A round's ranking as XLSX for organizers: individuals (with full phone numbers:
 /// organizers contact winners) and units.
 pub async fn export_round(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<(String, Vec<u8>)> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::Workbook;
     let (_, r) = round_in_scope(state, user, id, false).await?;
     let rows = state.store.round_standings(id, None, i64::MAX).await.map_err(internal)?;
     let board = leaderboard(state, id, None, 1_000_000, None).await?;
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(t().sheet_people).map_err(xlsx_err)?;
-    let bold = Format::new().set_bold();
     let head =
         [t().col_rank, t().col_name, t().col_phone, t().col_unit, t().col_score, t().col_time_seconds, t().col_submitted, t().col_prize];
-    for (c, h) in head.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx_err)?;
-    }
+    let sheet = titled_sheet(&mut book, t().sheet_people, &head)?;
     // the leaderboard gives the ranks (with the tie-break chain); standings give the phones
     for (i, e) in board.entries.iter().enumerate() {
         let phone = rows
@@ -491,7 +491,6 @@ pub async fn export_round(state: &AppState, user: &UserRecord, id: Uuid) -> AppR
         sheet.write_string(row, 6, &crate::domain::time::format_hanoi(e.submitted_at)).map_err(xlsx_err)?;
         sheet.write_string(row, 7, e.prize.as_deref().unwrap_or("")).map_err(xlsx_err)?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     unit_sheet(&mut book, &super::ranking::round_units(state, id).await?)?;
     audit(state, user, "round.export", "round", id, None::<&()>, None::<&()>).await?;
     Ok((format!("xep-hang-{}.xlsx", crate::domain::text::fold(&r.title).replace(' ', "-")), book.save_to_buffer().map_err(xlsx_err)?))
@@ -499,17 +498,12 @@ pub async fn export_round(state: &AppState, user: &UserRecord, id: Uuid) -> AppR
 
 /// The whole contest's ranking and unit statistics as XLSX.
 pub async fn export_contest(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<(String, Vec<u8>)> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::Workbook;
     contest_in_scope(state, user, id, false).await?;
     let ranking = super::ranking::contest_ranking(state, id, None, usize::MAX, None).await?;
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(t().sheet_people).map_err(xlsx_err)?;
-    let bold = Format::new().set_bold();
     let head = [t().col_rank, t().col_name, t().col_unit, t().col_score, t().col_rounds, t().col_time_seconds, t().col_prize];
-    for (c, h) in head.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx_err)?;
-    }
+    let sheet = titled_sheet(&mut book, t().sheet_people, &head)?;
     for (i, e) in ranking.entries.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_number(row, 0, e.rank as f64).map_err(xlsx_err)?;
@@ -520,7 +514,6 @@ pub async fn export_contest(state: &AppState, user: &UserRecord, id: Uuid) -> Ap
         sheet.write_number(row, 5, e.time_used_ms as f64 / 1000.0).map_err(xlsx_err)?;
         sheet.write_string(row, 6, e.prize.as_deref().unwrap_or("")).map_err(xlsx_err)?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     unit_sheet(&mut book, &ranking.units)?;
     audit(state, user, "contest.export", "contest", id, None::<&()>, None::<&()>).await?;
     Ok(("xep-hang-cuoc-thi.xlsx".into(), book.save_to_buffer().map_err(xlsx_err)?))

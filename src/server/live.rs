@@ -655,17 +655,11 @@ pub async fn results(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult
 
 /// The session's results as XLSX: people, then units.
 pub async fn export(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<(String, Vec<u8>)> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let xlsx = |e: rust_xlsxwriter::XlsxError| internal(e);
+    use super::admin::{titled_sheet, xlsx_err as xlsx};
     let (s, people, units) = results(state, user, id).await?;
-    let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let sheet = book.add_worksheet();
-    sheet.set_name(t().sheet_people).map_err(xlsx)?;
+    let mut book = rust_xlsxwriter::Workbook::new();
     let head = [t().col_rank, t().col_name, t().col_unit, tl().col_correct, tl().col_points, t().col_time_seconds, tl().col_guest];
-    for (c, h) in head.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx)?;
-    }
+    let sheet = titled_sheet(&mut book, t().sheet_people, &head)?;
     for (i, p) in people.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_number(row, 0, p.rank as f64).map_err(xlsx)?;
@@ -676,12 +670,7 @@ pub async fn export(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<
         sheet.write_number(row, 5, p.time_ms as f64 / 1000.0).map_err(xlsx)?;
         sheet.write_string(row, 6, if p.guest { tl().yes } else { "" }).map_err(xlsx)?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(xlsx)?;
-    let sheet = book.add_worksheet();
-    sheet.set_name(t().sheet_units).map_err(xlsx)?;
-    for (c, h) in [t().col_rank, t().col_unit, tl().col_present, tl().col_average].iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx)?;
-    }
+    let sheet = titled_sheet(&mut book, t().sheet_units, &[t().col_rank, t().col_unit, tl().col_present, tl().col_average])?;
     for (i, u) in units.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_number(row, 0, u.rank as f64).map_err(xlsx)?;
