@@ -59,13 +59,19 @@ async fn main() {
     let jar = || reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(4).build().unwrap();
     let host = jar();
     let b0 = &bases[0];
-    expect(host.post(format!("{b0}/api/v1/auth/login")).json(&json!({"phone": "0900000000", "password": a.admin_password})).send().await, 200)
-        .await
-        .expect("organizer login");
+    expect(
+        host.post(format!("{b0}/api/v1/auth/login")).json(&json!({"phone": "0900000000", "password": a.admin_password})).send().await,
+        200,
+    )
+    .await
+    .expect("organizer login");
     let bank = expect(host.get(format!("{b0}/api/v1/admin/questions?status=active")).send().await, 200).await.unwrap();
     let ids: Vec<Value> = bank["items"].as_array().unwrap().iter().take(a.questions).map(|q| q["id"].clone()).collect();
     let session = expect(
-        host.post(format!("{b0}/api/v1/admin/live")).json(&json!({"title": "Đo tải trực tiếp", "question_seconds": 60, "question_ids": ids})).send().await,
+        host.post(format!("{b0}/api/v1/admin/live"))
+            .json(&json!({"title": "Đo tải trực tiếp", "question_seconds": 60, "question_ids": ids}))
+            .send()
+            .await,
         201,
     )
     .await
@@ -82,7 +88,14 @@ async fn main() {
             let (id, unit) = (id.clone(), unit_ids[i % unit_ids.len()].clone());
             async move {
                 let t = Instant::now();
-                let r = expect(c.post(format!("{base}/api/v1/live/{id}/join")).json(&json!({"name": format!("Khách {i:04}"), "unit_id": unit})).send().await, 200).await;
+                let r = expect(
+                    c.post(format!("{base}/api/v1/live/{id}/join"))
+                        .json(&json!({"name": format!("Khách {i:04}"), "unit_id": unit}))
+                        .send()
+                        .await,
+                    200,
+                )
+                .await;
                 (t, r.map(|_| ()), c, base)
             }
         })
@@ -106,7 +119,9 @@ async fn main() {
                 buf.push_str(&String::from_utf8_lossy(&chunk));
                 while let Some(end) = buf.find("\n\n") {
                     let event: String = buf.drain(..end + 2).collect();
-                    if let Some(v) = event.lines().find_map(|l| l.strip_prefix("data: ")).and_then(|d| serde_json::from_str::<Value>(d).ok()) {
+                    if let Some(v) =
+                        event.lines().find_map(|l| l.strip_prefix("data: ")).and_then(|d| serde_json::from_str::<Value>(d).ok())
+                    {
                         updates.lock().unwrap().push((at, v["index"].as_i64().unwrap_or(-1), v["answered"].as_i64().unwrap_or(0)));
                     }
                 }
@@ -125,7 +140,8 @@ async fn main() {
     };
     let mut view = action("start").await;
     for q in 0..a.questions as i64 {
-        let options: Vec<String> = view["question"]["options"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_string()).collect();
+        let options: Vec<String> =
+            view["question"]["options"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_string()).collect();
         // every participant answers at once; each answer's acknowledgement says how many had answered
         let acks: Vec<(Instant, Instant, Result<i64, String>)> = stream::iter(players.iter().enumerate())
             .map(|(i, (c, base))| {
@@ -176,7 +192,8 @@ async fn main() {
     }
     answer.print("answer (bursts)", b);
     to_board.sort();
-    let pct = |p: f64| to_board.get(((to_board.len().max(1) - 1) as f64 * p).round() as usize).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
+    let pct =
+        |p: f64| to_board.get(((to_board.len().max(1) - 1) as f64 * p).round() as usize).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
     println!(
         "{:<24} {:>8} seen {:>5} not seen     p50 {:>7.1} ms  p95 {:>7.1} ms  p99 {:>7.1} ms",
         "answer → leaderboard",

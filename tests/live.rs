@@ -86,11 +86,13 @@ async fn a_session_from_code_to_podium(backend: Backend) {
     }
     assert_eq!(get(&host, format!("{b}/api/v1/admin/live")).await.as_array().unwrap().len(), 0);
     let guest_c = client();
-    let (status, _) = post(&guest_c, format!("{b}/api/v1/admin/live"), json!({"title": "X", "question_seconds": 20, "question_ids": picked})).await;
+    let (status, _) =
+        post(&guest_c, format!("{b}/api/v1/admin/live"), json!({"title": "X", "question_seconds": 20, "question_ids": picked})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // from a round's questions, and from a hand-picked set counting in the contest
-    let (status, from_round) = post(&host, format!("{b}/api/v1/admin/live"), json!({"title": "Theo vòng", "question_seconds": 20, "round_id": round})).await;
+    let (status, from_round) =
+        post(&host, format!("{b}/api/v1/admin/live"), json!({"title": "Theo vòng", "question_seconds": 20, "round_id": round})).await;
     assert_eq!(status, StatusCode::CREATED, "{from_round}");
     assert_eq!(from_round["total"], contests[0]["rounds"][0]["input"]["question_count"]);
     let (status, s) = post(
@@ -115,7 +117,8 @@ async fn a_session_from_code_to_podium(backend: Backend) {
     let guest = client();
     let (status, body) = post(&guest, format!("{b}/api/v1/live/{id}/join"), json!({"name": "A", "unit_id": uh})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = post(&guest, format!("{b}/api/v1/live/{id}/join"), json!({"name": "Khách", "unit_id": uuid::Uuid::new_v4()})).await;
+    let (status, body) =
+        post(&guest, format!("{b}/api/v1/live/{id}/join"), json!({"name": "Khách", "unit_id": uuid::Uuid::new_v4()})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(guest.get(format!("{b}/api/v1/live/{id}/me")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     let (status, g) = post(&guest, format!("{b}/api/v1/live/{id}/join"), json!({"name": "  Nguyễn   Thị Khách ", "unit_id": uh})).await;
@@ -174,7 +177,11 @@ async fn a_session_from_code_to_podium(backend: Backend) {
     control(&host, &b, &id, "resume").await;
     let (status, _) = answer(&late, &b, &id, 0, &right).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(post(&host, format!("{b}/api/v1/admin/live/{id}/results"), json!({})).await.0, StatusCode::CONFLICT, "no results mid-question");
+    assert_eq!(
+        post(&host, format!("{b}/api/v1/admin/live/{id}/results"), json!({})).await.0,
+        StatusCode::CONFLICT,
+        "no results mid-question"
+    );
 
     // the host closes the question: after the grace the distribution and the answer show
     control(&host, &b, &id, "reveal").await;
@@ -243,7 +250,10 @@ async fn a_session_from_code_to_podium(backend: Backend) {
     let round_id = v["counted_round_id"].as_str().expect("counted in the contest").to_string();
     let ended = get(&client(), format!("{b2}/api/v1/live/{id}")).await;
     assert_eq!(ended["people"][0]["name"], "Nguyễn Thị Khách", "the podium");
-    assert_eq!(post(&late, format!("{b2}/api/v1/live/{id}/join"), json!({"name": "Người Mới", "unit_id": vd})).await.0, StatusCode::CONFLICT);
+    assert_eq!(
+        post(&late, format!("{b2}/api/v1/live/{id}/join"), json!({"name": "Người Mới", "unit_id": vd})).await.0,
+        StatusCode::CONFLICT
+    );
     assert_eq!(post(&host2, format!("{b2}/api/v1/admin/live/{id}/end"), json!({})).await.0, StatusCode::CONFLICT);
 
     // counted: the account's result is a graded attempt of a new round in the contest; guests are not
@@ -293,7 +303,8 @@ async fn two_servers_share_one_session_on_postgres() {
     assert_eq!(status, StatusCode::OK);
     let contests = get(&host, format!("{ba}/api/v1/admin/contests")).await;
     let round = contests[0]["rounds"][0]["id"].as_str().unwrap().to_string();
-    let (status, s) = post(&host, format!("{ba}/api/v1/admin/live"), json!({"title": "Hai máy chủ", "question_seconds": 30, "round_id": round})).await;
+    let (status, s) =
+        post(&host, format!("{ba}/api/v1/admin/live"), json!({"title": "Hai máy chủ", "question_seconds": 30, "round_id": round})).await;
     assert_eq!(status, StatusCode::CREATED, "{s}");
     let id = s["id"].as_str().unwrap().to_string();
 

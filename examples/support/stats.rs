@@ -74,7 +74,6 @@ pub async fn expect(r: reqwest::Result<reqwest::Response>, want: u16) -> Result<
     }
 }
 
-
 /// A trivial handler's throughput (the server's clock, no database), 64 requests in
 /// flight for `secs` seconds, spread over the servers: the baseline of a run.
 pub async fn baseline(bases: &[String], secs: u64) -> Stats {

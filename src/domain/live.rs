@@ -35,11 +35,19 @@ pub const MAX_QUESTIONS: usize = 100;
 pub enum Stored {
     Lobby,
     /// Question `index` (0-based) runs until `ends_at`; its full time is `question_ms`.
-    Question { index: i64, ends_at: Millis },
+    Question {
+        index: i64,
+        ends_at: Millis,
+    },
     /// Question `index` is paused with `remaining_ms` left.
-    Paused { index: i64, remaining_ms: Millis },
+    Paused {
+        index: i64,
+        remaining_ms: Millis,
+    },
     /// The standings after question `index`.
-    Results { index: i64 },
+    Results {
+        index: i64,
+    },
     Ended,
 }
 
@@ -261,7 +269,11 @@ pub fn unit_scores<U: Clone + Ord>(members: impl IntoIterator<Item = (U, i64)>, 
     let mut out: Vec<(i64, UnitScore<U>)> = Vec::with_capacity(scores.len());
     for (i, s) in scores.into_iter().enumerate() {
         let rank = match out.last() {
-            Some((r, prev)) if prev.points as i128 * s.present as i128 == s.points as i128 * prev.present as i128 && prev.present == s.present => *r,
+            Some((r, prev))
+                if prev.points as i128 * s.present as i128 == s.points as i128 * prev.present as i128 && prev.present == s.present =>
+            {
+                *r
+            }
             _ => i as i64 + 1,
         };
         out.push((rank, s));
@@ -342,7 +354,12 @@ mod tests {
 
     #[test]
     fn the_host_can_end_at_any_time() {
-        for s in [Stored::Lobby, Stored::Question { index: 0, ends_at: 9 }, Stored::Paused { index: 0, remaining_ms: 9 }, Stored::Results { index: 0 }] {
+        for s in [
+            Stored::Lobby,
+            Stored::Question { index: 0, ends_at: 9 },
+            Stored::Paused { index: 0, remaining_ms: 9 },
+            Stored::Results { index: 0 },
+        ] {
             assert_eq!(s.apply(Action::End, 5, 3, Q), Ok(Stored::Ended));
         }
         assert_eq!(Stored::Lobby.apply(Action::Start, 0, 0, Q), Err(LiveError::NotNow), "no questions");

@@ -423,7 +423,11 @@ pub(crate) fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> AppError {
 }
 
 /// A new sheet named `name` with `head` in bold on its first row, kept in view when scrolling.
-pub(crate) fn titled_sheet<'a>(book: &'a mut rust_xlsxwriter::Workbook, name: &str, head: &[&str]) -> AppResult<&'a mut rust_xlsxwriter::Worksheet> {
+pub(crate) fn titled_sheet<'a>(
+    book: &'a mut rust_xlsxwriter::Workbook,
+    name: &str,
+    head: &[&str],
+) -> AppResult<&'a mut rust_xlsxwriter::Worksheet> {
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let sheet = book.add_worksheet();
     sheet.set_name(name).map_err(xlsx_err)?;

@@ -206,7 +206,8 @@ pub async fn create(state: &AppState, user: &UserRecord, input: LiveCreateInput)
     }
     let versions: Vec<Uuid> = match (input.round_id, input.question_ids.is_empty()) {
         (Some(round_id), true) => {
-            let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
+            let round =
+                state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
             let pool = state.question_pool().await.map_err(internal)?;
             super::service::draw(&pool, &round)?.into_iter().map(|d| d.version_id).collect()
         }
@@ -319,7 +320,17 @@ pub async fn count_in_contest(state: &AppState, s: &LiveSessionRecord) -> AppRes
     }
     let contest = state.store.contest(contest_id).await.map_err(internal)?.ok_or_else(AppError::internal)?;
     let qs = questions(state, s.id).await?;
-    let position = state.store.list_rounds().await.map_err(internal)?.iter().filter(|r| r.contest_id == contest_id).map(|r| r.position).max().unwrap_or(0) + 1;
+    let position = state
+        .store
+        .list_rounds()
+        .await
+        .map_err(internal)?
+        .iter()
+        .filter(|r| r.contest_id == contest_id)
+        .map(|r| r.position)
+        .max()
+        .unwrap_or(0)
+        + 1;
     // the round's id is the session's: counting again after a crash finds the same round
     let round = crate::store::RoundRecord {
         id: s.id,
@@ -624,14 +635,19 @@ async fn build_view(state: &AppState, id: Uuid, host: bool) -> AppResult<(LiveVi
 }
 
 /// The whole ranking (every participant and unit), for the results and the export.
-pub async fn results(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<(LiveSessionRecord, Vec<LivePersonRow>, Vec<LiveUnitRow>)> {
+pub async fn results(
+    state: &AppState,
+    user: &UserRecord,
+    id: Uuid,
+) -> AppResult<(LiveSessionRecord, Vec<LivePersonRow>, Vec<LiveUnitRow>)> {
     let s = session(state, id).await?;
     require_host(user, &s)?;
     let players = state.store.live_players(id).await.map_err(internal)?;
     let units = state.units().await.map_err(internal)?;
     let unit_name = |u: &Uuid| units.iter().find(|x| x.id == *u).map(|x| x.name.clone()).unwrap_or_default();
     let mut standings: Vec<&LivePlayerRecord> = players.iter().collect();
-    let key = |p: &&LivePlayerRecord| live::Standing { points: p.points, correct: p.correct, time_ms: p.time_ms, joined_at: p.joined_at }.key();
+    let key =
+        |p: &&LivePlayerRecord| live::Standing { points: p.points, correct: p.correct, time_ms: p.time_ms, joined_at: p.joined_at }.key();
     let ranks = crate::domain::ranking::rank_by(&mut standings, key);
     let people = standings
         .iter()

@@ -37,7 +37,11 @@ async fn list(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Json<Vec<Liv
     Ok(Json(live::list(&s, &user).await?))
 }
 
-async fn create(State(s): State<AppState>, h: HeaderMap, Body(input): Body<LiveCreateInput>) -> ApiResult<(axum::http::StatusCode, Json<LiveSummary>)> {
+async fn create(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Body(input): Body<LiveCreateInput>,
+) -> ApiResult<(axum::http::StatusCode, Json<LiveSummary>)> {
     let user = auth::require_user(&s, &h).await?;
     Ok((axum::http::StatusCode::CREATED, Json(live::create(&s, &user, input).await?)))
 }
@@ -86,7 +90,12 @@ async fn host_view(s: &AppState, h: &HeaderMap, id: Uuid, q: &ViewQuery) -> ApiR
     Ok(true)
 }
 
-async fn view(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>, ApiQuery(q): ApiQuery<ViewQuery>) -> ApiResult<Response> {
+async fn view(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
+) -> ApiResult<Response> {
     let host = host_view(&s, &h, id, &q).await?;
     let v = live::view(&s, id, host).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], v.json.as_str().to_owned()).into_response())
@@ -98,7 +107,12 @@ const POLL: Duration = Duration::from_secs(2);
 const PLAYER_EVERY: Duration = Duration::from_secs(1);
 
 /// Server-sent events: the session's view (`state`), at once and whenever it changes.
-async fn events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>, ApiQuery(q): ApiQuery<ViewQuery>) -> ApiResult<Response> {
+async fn events(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
+) -> ApiResult<Response> {
     use axum::response::sse::{Event, KeepAlive, Sse};
     let host = host_view(&s, &h, id, &q).await?;
     let player = q.view.as_deref() == Some("player");
@@ -116,9 +130,17 @@ async fn events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uu
         /// When a held-back update is due.
         due: Option<std::time::Instant>,
     }
-    let st = St { s, rx, stop, last: None, last_key: (Phase::Lobby, -2), sent_at: std::time::Instant::now(), fresh: true,
+    let st = St {
+        s,
+        rx,
+        stop,
+        last: None,
+        last_key: (Phase::Lobby, -2),
+        sent_at: std::time::Instant::now(),
+        fresh: true,
         // the first state may come from a view shared a moment before a change: look again then
-        due: Some(std::time::Instant::now() + Duration::from_millis(60)) };
+        due: Some(std::time::Instant::now() + Duration::from_millis(60)),
+    };
     let stream = futures_util::stream::unfold(st, move |mut st| async move {
         loop {
             if *st.stop.borrow() {
@@ -188,7 +210,12 @@ async fn qr(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>)
     Ok(([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=3600")], svg).into_response())
 }
 
-async fn join(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>, Body(input): Body<LiveJoinInput>) -> ApiResult<Response> {
+async fn join(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<LiveJoinInput>,
+) -> ApiResult<Response> {
     let user = auth::current_user(&s, &h).await?;
     let (me, token) = live::join(&s, user.as_ref(), id, input).await?;
     let mut res = Json(me).into_response();
@@ -203,7 +230,12 @@ async fn me(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>)
     Ok(Json(live::me_of(&s, &p).await?))
 }
 
-async fn answer(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>, Body(input): Body<LiveAnswerInputDto>) -> ApiResult<Json<LiveAnswerAck>> {
+async fn answer(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<LiveAnswerInputDto>,
+) -> ApiResult<Json<LiveAnswerAck>> {
     let p = live::player(&s, &h, id).await?.ok_or_else(|| AppError::new(crate::error::ErrorCode::Unauthorized, tl().err_not_joined))?;
     Ok(Json(live::answer(&s, &p, input).await?))
 }

@@ -107,7 +107,13 @@ pub trait LiveStore: Send + Sync + 'static {
     fn live_versions(&self, id: Uuid) -> impl Future<Output = StoreResult<Vec<Uuid>>> + Send;
     /// Writes the host's decision if the session is still at `version`; returns the
     /// new record, or `None` when another change came first.
-    fn set_live_state(&self, id: Uuid, version: i64, state: Stored, now: Millis) -> impl Future<Output = StoreResult<Option<LiveSessionRecord>>> + Send;
+    fn set_live_state(
+        &self,
+        id: Uuid,
+        version: i64,
+        state: Stored,
+        now: Millis,
+    ) -> impl Future<Output = StoreResult<Option<LiveSessionRecord>>> + Send;
     /// Joins a participant. An account already in the session gets its existing
     /// row back (same points), now reached with the new token.
     fn join_live(&self, p: &NewLivePlayer) -> impl Future<Output = StoreResult<LivePlayerRecord>> + Send;
@@ -126,7 +132,15 @@ pub trait LiveStore: Send + Sync + 'static {
     /// Writes the results of the accounts into `round_id` (already saved) as graded
     /// attempts on `versions` (version, option count), all in one transaction, and marks the session counted. False when
     /// it was counted before.
-    fn count_live(&self, session_id: Uuid, round_id: Uuid, contest_id: Uuid, ended_at: Millis, results: &[LiveCounted], versions: &[(Uuid, i64)]) -> impl Future<Output = StoreResult<bool>> + Send;
+    fn count_live(
+        &self,
+        session_id: Uuid,
+        round_id: Uuid,
+        contest_id: Uuid,
+        ended_at: Millis,
+        results: &[LiveCounted],
+        versions: &[(Uuid, i64)],
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
 }
 
 macro_rules! live_impl {

@@ -9,10 +9,10 @@ mod postgres;
 mod sqlite;
 pub mod types;
 
+pub use live::{LiveAnswerInput, LiveAnswerOutcome, LiveCounted, LivePlayerRecord, LiveSessionRecord, LiveStore, NewLivePlayer};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::*;
-pub use live::{LiveStore, LiveSessionRecord, LivePlayerRecord, NewLivePlayer, LiveAnswerInput, LiveAnswerOutcome, LiveCounted};
 
 use crate::domain::Millis;
 use crate::domain::{question::QuestionDraft, units::Unit};

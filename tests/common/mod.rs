@@ -107,7 +107,8 @@ pub async fn spawn_app_on(url: &str, config: Config, guard: Option<DbGuard>) -> 
     let clock = SystemClock::shared();
     let options = leptos::config::LeptosOptions::builder().output_name("thi24").site_root("target/site").build();
     let state = AppState::new(store, clock.clone(), options, config);
-    let admin_password = seed::seed_if_empty(&state).await.expect("seed").unwrap_or_else(|| std::env::var("ADMIN_PASSWORD").unwrap_or_default());
+    let admin_password =
+        seed::seed_if_empty(&state).await.expect("seed").unwrap_or_else(|| std::env::var("ADMIN_PASSWORD").unwrap_or_default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = router::build(state.clone());

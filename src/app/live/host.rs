@@ -87,7 +87,13 @@ fn CreateForm() -> impl IntoView {
     let navigate = use_navigate();
     let bank = Resource::new(
         move || search.get(),
-        |q| crate::app::api::bank_list(BankFilter { q: Some(q).filter(|q| !q.is_empty()), status: Some("active".into()), ..Default::default() }),
+        |q| {
+            crate::app::api::bank_list(BankFilter {
+                q: Some(q).filter(|q| !q.is_empty()),
+                status: Some("active".into()),
+                ..Default::default()
+            })
+        },
     );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -2,12 +2,12 @@
 //! or as a guest with a name and a unit) and answers on the phone. A reload or a
 //! lost network rejoins the same participant (a cookie, or the account).
 use super::api;
+use super::api::LiveEntry;
 use super::{listen, seconds_left, Live, LiveDot, LETTERS};
 use crate::app::util::{form_data, ErrorBox};
 use crate::domain::live::Phase;
 use crate::error::AppError;
 use crate::i18n::{t, tl};
-use super::api::LiveEntry;
 use crate::model::{LiveMe, LiveView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
