@@ -124,7 +124,6 @@ pub enum LiveError {
     NotNow,
     /// An answer to a question that is not running (over, paused or another one).
     QuestionClosed,
-    AlreadyAnswered,
 }
 
 impl Stored {

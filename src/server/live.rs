@@ -40,7 +40,7 @@ pub struct CachedView {
     at: Instant,
     generation: u64,
     /// The server time at which it turns stale by itself (a running question's end).
-    stale_at: Option<i64>,
+    pub stale_at: Option<i64>,
     pub view: Arc<LiveView>,
     pub json: Arc<String>,
     /// Every participant's rank.
@@ -61,8 +61,6 @@ impl Default for LiveHub {
 }
 
 impl LiveHub {
-    /// Announces a change here at once and, through the database, to other servers
-    /// (notifications are gathered for a few milliseconds, one per session).
     /// A change here: this server's screens pick it up (within `VIEW_TTL`), and so
     /// do the other servers'.
     pub fn changed(&self, id: Uuid) {
@@ -357,7 +355,10 @@ pub async fn count_in_contest(state: &AppState, s: &LiveSessionRecord) -> AppRes
     if state.store.get_round(round.id).await.map_err(internal)?.is_none() {
         state.store.save_round(&round).await.map_err(internal)?;
     }
-    let answers = state.store.live_all_answers(s.id).await.map_err(internal)?;
+    let mut chosen: HashMap<Uuid, Vec<(i64, Uuid)>> = HashMap::new();
+    for (player, position, option) in state.store.live_all_answers(s.id).await.map_err(internal)? {
+        chosen.entry(player).or_default().push((position, option));
+    }
     let results: Vec<crate::store::LiveCounted> = state
         .store
         .live_players(s.id)
@@ -365,9 +366,8 @@ pub async fn count_in_contest(state: &AppState, s: &LiveSessionRecord) -> AppRes
         .map_err(internal)?
         .into_iter()
         .filter_map(|p| {
-            let user_id = p.user_id?;
-            let chosen = answers.iter().filter(|(pl, _, _)| *pl == p.id).map(|(_, pos, o)| (*pos, Some(*o))).collect();
-            Some(crate::store::LiveCounted { user_id, unit_id: p.unit_id, chosen, time_ms: p.time_ms })
+            let chosen = chosen.remove(&p.id).unwrap_or_default();
+            Some(crate::store::LiveCounted { user_id: p.user_id?, unit_id: p.unit_id, chosen, time_ms: p.time_ms })
         })
         .collect();
     let versions: Vec<(Uuid, i64)> = qs.iter().map(|v| (v.version_id, v.options.len() as i64)).collect();
@@ -470,13 +470,8 @@ pub async fn answer(state: &AppState, p: &LivePlayerRecord, input: LiveAnswerInp
 
 /// A participant's own state; answers show whether they were right once their question is over.
 pub async fn me_of(state: &AppState, p: &LivePlayerRecord) -> AppResult<LiveMe> {
-    let s = session(state, p.session_id).await?;
     let cached = view(state, p.session_id, false).await?;
-    let now = state.now();
-    let running = match s.stored().phase(now) {
-        Phase::Question | Phase::Paused => s.stored().index(),
-        _ => None,
-    };
+    let running = matches!(cached.view.phase, Phase::Question | Phase::Paused).then_some(cached.view.index);
     let raw = state.store.live_player_answers(p.id).await.map_err(internal)?;
     // the points of a question still running stay hidden until it is over
     let (mut hidden_points, mut hidden_correct) = (0, 0);
@@ -495,7 +490,7 @@ pub async fn me_of(state: &AppState, p: &LivePlayerRecord) -> AppResult<LiveMe> 
     Ok(LiveMe {
         player_id: p.id,
         name: p.name.clone(),
-        unit_name: units.iter().find(|u| u.id == p.unit_id).map(|u| u.name.clone()).unwrap_or_default(),
+        unit_name: unit_names(&units).get(&p.unit_id).map(|n| n.to_string()).unwrap_or_default(),
         guest: p.user_id.is_none(),
         points: p.points - hidden_points,
         correct: p.correct - hidden_correct,
@@ -547,39 +542,13 @@ async fn build_view(state: &AppState, id: Uuid, host: bool) -> AppResult<(LiveVi
     let stored = s.stored();
     let phase = stored.phase(now);
     let index = stored.index().unwrap_or(-1);
-    let mut players = state.store.live_players(id).await.map_err(internal)?;
+    let players = state.store.live_players(id).await.map_err(internal)?;
+    let (people, unit_rows) = standings(&players, &state.units().await.map_err(internal)?);
+    let ranks: HashMap<Uuid, i64> = people.iter().map(|(id, row)| (*id, row.rank)).collect();
     // while a question runs, its points stay out of everybody's standings but the host's
-    let standings_shown = host || matches!(phase, Phase::Results | Phase::Ended);
-    let ranks_order = live::Standing::key;
-    let mut standings: Vec<(live::Standing, &LivePlayerRecord)> = players
-        .iter()
-        .map(|p| (live::Standing { points: p.points, correct: p.correct, time_ms: p.time_ms, joined_at: p.joined_at }, p))
-        .collect();
-    let rank_list = crate::domain::ranking::rank_by(&mut standings, |(s, _)| ranks_order(s));
-    let ranks: HashMap<Uuid, i64> = standings.iter().zip(&rank_list).map(|((_, p), r)| (p.id, *r)).collect();
-    let units = state.units().await.map_err(internal)?;
-    let unit_name = |u: &Uuid| units.iter().find(|x| x.id == *u).map(|x| x.name.clone()).unwrap_or_default();
-    let (people, unit_rows) = if standings_shown {
-        let people = standings
-            .iter()
-            .zip(&rank_list)
-            .take(if host { 50 } else { TOP_PEOPLE })
-            .map(|((st, p), r)| LivePersonRow {
-                rank: *r,
-                name: p.name.clone(),
-                unit_name: unit_name(&p.unit_id),
-                points: st.points,
-                correct: st.correct,
-                time_ms: st.time_ms,
-                guest: p.user_id.is_none(),
-            })
-            .collect();
-        let unit_rows = live::unit_scores(players.iter().map(|p| (p.unit_id, p.points)), |u| unit_name(u))
-            .into_iter()
-            .take(20)
-            .map(|(rank, u)| LiveUnitRow { rank, unit_name: unit_name(&u.unit), present: u.present, average: u.average })
-            .collect();
-        (people, unit_rows)
+    let (people, unit_rows) = if host || matches!(phase, Phase::Results | Phase::Ended) {
+        let shown = if host { 50 } else { TOP_PEOPLE };
+        (people.into_iter().take(shown).map(|(_, row)| row).collect(), unit_rows.into_iter().take(20).collect())
     } else {
         (vec![], vec![])
     };
@@ -601,7 +570,6 @@ async fn build_view(state: &AppState, id: Uuid, host: bool) -> AppResult<(LiveVi
         Some(c) => state.store.contest(c).await.map_err(internal)?.map(|c| c.title),
         None => None,
     };
-    players.clear();
     let (ends_at, remaining_ms) = match stored {
         Stored::Question { ends_at, .. } => (ends_at, (ends_at - now).max(0)),
         Stored::Paused { remaining_ms, .. } => (0, remaining_ms),
@@ -643,30 +611,43 @@ pub async fn results(
     let s = session(state, id).await?;
     require_host(user, &s)?;
     let players = state.store.live_players(id).await.map_err(internal)?;
-    let units = state.units().await.map_err(internal)?;
-    let unit_name = |u: &Uuid| units.iter().find(|x| x.id == *u).map(|x| x.name.clone()).unwrap_or_default();
-    let mut standings: Vec<&LivePlayerRecord> = players.iter().collect();
-    let key =
-        |p: &&LivePlayerRecord| live::Standing { points: p.points, correct: p.correct, time_ms: p.time_ms, joined_at: p.joined_at }.key();
-    let ranks = crate::domain::ranking::rank_by(&mut standings, key);
-    let people = standings
-        .iter()
+    let (people, units) = standings(&players, &state.units().await.map_err(internal)?);
+    Ok((s, people.into_iter().map(|(_, row)| row).collect(), units))
+}
+
+fn unit_names(units: &[crate::domain::units::Unit]) -> HashMap<Uuid, &str> {
+    units.iter().map(|u| (u.id, u.name.as_str())).collect()
+}
+
+/// Every participant ranked (with their id), and the units by their members' average.
+fn standings(players: &[LivePlayerRecord], units: &[crate::domain::units::Unit]) -> (Vec<(Uuid, LivePersonRow)>, Vec<LiveUnitRow>) {
+    let names = unit_names(units);
+    let name = |u: &Uuid| names.get(u).map(|n| n.to_string()).unwrap_or_default();
+    let mut ranked: Vec<&LivePlayerRecord> = players.iter().collect();
+    let ranks = crate::domain::ranking::rank_by(&mut ranked, |p| {
+        live::Standing { points: p.points, correct: p.correct, time_ms: p.time_ms, joined_at: p.joined_at }.key()
+    });
+    let people = ranked
+        .into_iter()
         .zip(ranks)
-        .map(|(p, rank)| LivePersonRow {
-            rank,
-            name: p.name.clone(),
-            unit_name: unit_name(&p.unit_id),
-            points: p.points,
-            correct: p.correct,
-            time_ms: p.time_ms,
-            guest: p.user_id.is_none(),
+        .map(|(p, rank)| {
+            let row = LivePersonRow {
+                rank,
+                name: p.name.clone(),
+                unit_name: name(&p.unit_id),
+                points: p.points,
+                correct: p.correct,
+                time_ms: p.time_ms,
+                guest: p.user_id.is_none(),
+            };
+            (p.id, row)
         })
         .collect();
-    let unit_rows = live::unit_scores(players.iter().map(|p| (p.unit_id, p.points)), |u| unit_name(u))
+    let units = live::unit_scores(players.iter().map(|p| (p.unit_id, p.points)), |u| name(u))
         .into_iter()
-        .map(|(rank, u)| LiveUnitRow { rank, unit_name: unit_name(&u.unit), present: u.present, average: u.average })
+        .map(|(rank, u)| LiveUnitRow { rank, unit_name: name(&u.unit), present: u.present, average: u.average })
         .collect();
-    Ok((s, people, unit_rows))
+    (people, units)
 }
 
 /// The session's results as XLSX: people, then units.

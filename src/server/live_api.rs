@@ -125,6 +125,8 @@ async fn events(
         stop: tokio::sync::watch::Receiver<bool>,
         last: Option<std::sync::Arc<String>>,
         last_key: (Phase, i64),
+        /// When the last view sent turns stale by itself (its question's end), server time.
+        stale_at: Option<i64>,
         sent_at: std::time::Instant,
         fresh: bool,
         /// When a held-back update is due.
@@ -136,10 +138,10 @@ async fn events(
         stop,
         last: None,
         last_key: (Phase::Lobby, -2),
+        stale_at: None,
         sent_at: std::time::Instant::now(),
         fresh: true,
-        // the first state may come from a view shared a moment before a change: look again then
-        due: Some(std::time::Instant::now() + Duration::from_millis(60)),
+        due: None,
     };
     let stream = futures_util::stream::unfold(st, move |mut st| async move {
         loop {
@@ -156,6 +158,7 @@ async fn events(
                         if !throttled {
                             st.last = Some(c.json.clone());
                             st.last_key = key;
+                            st.stale_at = c.stale_at;
                             st.sent_at = std::time::Instant::now();
                             let event = Event::default().event("state").data(c.json.as_str());
                             return Some((Ok::<_, std::convert::Infallible>(event), st));
@@ -165,14 +168,8 @@ async fn events(
                 }
             }
             // the running question's end needs no announcement: each server wakes for it
-            let mut wake = st
-                .last
-                .as_ref()
-                .and_then(|j| serde_json::from_str::<LiveView>(j).ok())
-                .filter(|v| v.phase == Phase::Question)
-                .map(|v| Duration::from_millis((v.ends_at + crate::domain::live::LIVE_GRACE_MS - st.s.now()).clamp(0, 600_000) as u64 + 5))
-                .unwrap_or(POLL)
-                .min(POLL);
+            let mut wake =
+                st.stale_at.map(|t| Duration::from_millis((t - st.s.now()).clamp(0, 600_000) as u64 + 5)).unwrap_or(POLL).min(POLL);
             if let Some(due) = st.due {
                 wake = wake.min(due.saturating_duration_since(std::time::Instant::now()));
             }

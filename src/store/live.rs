@@ -90,7 +90,7 @@ pub enum LiveAnswerOutcome {
 pub struct LiveCounted {
     pub user_id: Uuid,
     pub unit_id: Uuid,
-    pub chosen: Vec<(i64, Option<Uuid>)>,
+    pub chosen: Vec<(i64, Uuid)>,
     pub time_ms: Millis,
 }
 
@@ -425,7 +425,7 @@ macro_rules! live_impl {
                     );
                     qb.push_values(versions.iter().enumerate(), |mut b, (i, (v, options))| {
                         let order = (0..*options).map(|o| o.to_string()).collect::<Vec<_>>().join(",");
-                        let chosen = r.chosen.iter().find(|(p, _)| *p == i as i64).and_then(|(_, o)| *o);
+                        let chosen = r.chosen.iter().find(|(p, _)| *p == i as i64).map(|(_, o)| *o);
                         b.push_bind(attempt_id)
                             .push_bind(i as i64 + 1)
                             .push_bind(*v)
