@@ -1,6 +1,7 @@
 //! The contest-open surge (a load command, not a test): K logged-in officials who,
-//! at one instant, each start an attempt, answer every question with autosave and
-//! submit. Prints per-endpoint throughput, p50/p95/p99 latency and errors beside a
+//! at one instant, each start an attempt, answer every question with autosave and,
+//! once all have answered, submit at one instant (the last minute before a round
+//! closes). Prints per-endpoint throughput, p50/p95/p99 latency and errors beside a
 //! trivial handler's throughput measured in the same run, then checks that no
 //! acknowledged answer was lost and every official has exactly one attempt.
 //!
@@ -129,9 +130,12 @@ async fn main() {
 
     // The surge: everybody at one instant.
     let barrier = Arc::new(tokio::sync::Barrier::new(a.officials));
+    // … and, having answered, everybody submits at one instant too (the last minute before a round closes)
+    let last_minute = Arc::new(tokio::sync::Barrier::new(a.officials));
     let surge_started = Instant::now();
     let runs: Vec<Run> = futures::future::join_all(clients.iter().enumerate().map(|(i, c)| {
-        let (barrier, base, round, think) = (barrier.clone(), bases[i % bases.len()].clone(), round.clone(), a.think_ms);
+        let (barrier, last_minute, base, round, think) =
+            (barrier.clone(), last_minute.clone(), bases[i % bases.len()].clone(), round.clone(), a.think_ms);
         async move {
             let mut run = Run::default();
             barrier.wait().await;
@@ -143,6 +147,7 @@ async fn main() {
                 }
                 Err(e) => {
                     run.start.add(t, Err(e));
+                    last_minute.wait().await;
                     return run;
                 }
             };
@@ -165,6 +170,7 @@ async fn main() {
                 }
                 run.answer.add(t, r.map(|_| ()));
             }
+            last_minute.wait().await;
             let t = Instant::now();
             let r = expect(c.post(format!("{base}/api/v1/attempts/{id}/submit")).json(&json!({"prediction": 3})).send().await, 200).await;
             run.submitted = r.is_ok();

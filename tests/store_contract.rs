@@ -56,8 +56,18 @@ async fn answer_all(s: &AnyStore, a: Uuid, user: Uuid, correct_count: usize, now
     }
 }
 
-async fn contract(backend: Backend) {
-    let Some((s, _guard)) = fresh_store(backend).await else {
+/// A fresh store; on SQLite, `sqlx_path` sends starts, answers and gradings through
+/// sqlx instead of the writer thread (the two must keep the same rules).
+async fn store(backend: Backend, sqlx_path: bool) -> Option<(AnyStore, common::DbGuard)> {
+    if !sqlx_path {
+        return fresh_store(backend).await;
+    }
+    let (url, guard) = common::fresh_url(Backend::Sqlite).await?;
+    Some((AnyStore::Sqlite(SqliteStore::connect_with(&url, false).await.expect("sqlite")), guard))
+}
+
+async fn contract(backend: Backend, sqlx_path: bool) {
+    let Some((s, _guard)) = store(backend, sqlx_path).await else {
         return;
     };
     s.ping().await.unwrap();
@@ -246,17 +256,22 @@ async fn contract(backend: Backend) {
 
 #[tokio::test]
 async fn contract_sqlite() {
-    contract(Backend::Sqlite).await
+    contract(Backend::Sqlite, false).await
+}
+
+#[tokio::test]
+async fn contract_sqlite_through_sqlx() {
+    contract(Backend::Sqlite, true).await
 }
 
 #[tokio::test]
 async fn contract_postgres() {
-    contract(Backend::Postgres).await
+    contract(Backend::Postgres, false).await
 }
 
 /// The limit holds under concurrency on each database.
-async fn concurrent_starts(backend: Backend) {
-    let Some((s, _guard)) = fresh_store(backend).await else {
+async fn concurrent_starts(backend: Backend, sqlx_path: bool) {
+    let Some((s, _guard)) = store(backend, sqlx_path).await else {
         return;
     };
     let city = Unit { id: Uuid::new_v4(), parent_id: None, name: "Hà Nội".into(), kind: UnitKind::City, headcount: 0 };
@@ -332,10 +347,15 @@ async fn concurrent_starts(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_starts_sqlite() {
-    concurrent_starts(Backend::Sqlite).await
+    concurrent_starts(Backend::Sqlite, false).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_starts_sqlite_through_sqlx() {
+    concurrent_starts(Backend::Sqlite, true).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_starts_postgres() {
-    concurrent_starts(Backend::Postgres).await
+    concurrent_starts(Backend::Postgres, false).await
 }

@@ -7,6 +7,7 @@ mod shared;
 pub mod live;
 mod postgres;
 mod sqlite;
+mod sqlite_writer;
 pub mod types;
 
 pub use live::{LiveAnswerInput, LiveAnswerOutcome, LiveCounted, LivePlayerRecord, LiveSessionRecord, LiveStore, NewLivePlayer};
@@ -40,6 +41,11 @@ pub enum StoreError {
     TooSoon(i64),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("sqlite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// SQLite's writer thread could not take or answer the request.
+    #[error("sqlite writer: {0}")]
+    Writer(String),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -3,7 +3,8 @@
 //! and times as BIGINT milliseconds, and `$n` placeholders work in both.
 //!
 //! `store_impl!` expands inside each backend's module. The backend supplies:
-//! `reader()` and `writer()` pools, `BEGIN_WRITE` (the statement opening a write
+//! `reader()` and `writer()` pools, `hot()` (SQLite's writer thread for starts,
+//! answers and gradings, if any), `BEGIN_WRITE` (the statement opening a write
 //! transaction) and `LOCK` / `SHARE` (row-lock suffixes for SELECTs in one).
 use super::types::*;
 use crate::domain::question::QuestionDraft;
@@ -1015,6 +1016,9 @@ macro_rules! store_impl {
             }
 
             async fn start_attempt(&self, req: &StartRequest) -> StoreResult<StartOutcome> {
+                if let Some(hot) = self.hot() {
+                    return hot.start_attempt(req.clone()).await;
+                }
                 let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
                 let (max_attempts, duration_ms, closes_at, min_gap_ms, contest_id): (i64, i64, i64, i64, Uuid) =
                     sqlx::query_as("SELECT max_attempts, duration_ms, closes_at, min_gap_ms, contest_id FROM rounds WHERE id = $1")
@@ -1113,6 +1117,9 @@ macro_rules! store_impl {
             }
 
             async fn save_answer(&self, attempt_id: Uuid, user_id: Uuid, version_id: Uuid, option_id: Uuid, now: Millis) -> StoreResult<()> {
+                if let Some(hot) = self.hot() {
+                    return hot.save_answer(attempt_id, user_id, version_id, option_id, now).await;
+                }
                 let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
                 let sql = format!("SELECT status, deadline_at, user_id FROM attempts WHERE id = $1{}", Self::SHARE);
                 let (status, deadline, owner): (String, i64, Uuid) =
@@ -1151,6 +1158,9 @@ macro_rules! store_impl {
             }
 
             async fn finalise_attempt(&self, attempt_id: Uuid, now: Millis, by_participant: bool, prediction: Option<i64>) -> StoreResult<Option<AttemptRecord>> {
+                if let Some(hot) = self.hot() {
+                    return hot.finalise_attempt(attempt_id, now, by_participant, prediction).await;
+                }
                 let mut tx = self.writer().begin_with(Self::BEGIN_WRITE).await?;
                 let r = Self::finalise_in(&mut tx, attempt_id, now, by_participant, prediction).await?;
                 tx.commit().await?;

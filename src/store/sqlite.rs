@@ -14,6 +14,9 @@ use std::time::Duration;
 pub struct SqliteStore {
     read: SqlitePool,
     write: SqlitePool,
+    /// The writer thread of the hot path; `None` sends it through sqlx as well
+    /// (`THI24_SQLITE_WRITER=sqlx`, for comparison).
+    hot: Option<super::sqlite_writer::Writer>,
 }
 
 impl SqliteStore {
@@ -24,8 +27,15 @@ impl SqliteStore {
     const SHARE: &'static str = "";
 
     /// `url` is `sqlite:path` / `sqlite://path` or a plain file path; the file and
-    /// its folder are created when missing.
+    /// its folder are created when missing. Starts, answers and gradings run on the
+    /// writer thread unless `THI24_SQLITE_WRITER=sqlx`.
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        let thread = std::env::var("THI24_SQLITE_WRITER").map(|v| v != "sqlx").unwrap_or(true);
+        Self::connect_with(url, thread).await
+    }
+
+    /// As `connect`, choosing whether the hot path runs on the writer thread.
+    pub async fn connect_with(url: &str, writer_thread: bool) -> StoreResult<Self> {
         let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
         if let Some(dir) = std::path::Path::new(path).parent() {
             if !dir.as_os_str().is_empty() {
@@ -42,7 +52,13 @@ impl SqliteStore {
             .foreign_keys(true)
             .pragma("cache_size", "-65536")
             .pragma("temp_store", "memory");
-        let write = SqlitePoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(30)).connect_with(opts.clone()).await?;
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            // a local file: no need to ping the connection before every write
+            .test_before_acquire(false)
+            .connect_with(opts.clone())
+            .await?;
         sqlx::migrate!("./migrations/sqlite").run(&write).await?;
         let readers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2) as u32 * 2;
         let read = SqlitePoolOptions::new()
@@ -50,7 +66,12 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts.read_only(true))
             .await?;
-        Ok(Self { read, write })
+        let hot = if writer_thread { Some(super::sqlite_writer::Writer::spawn(path, write.clone())?) } else { None };
+        Ok(Self { read, write, hot })
+    }
+
+    fn hot(&self) -> Option<&super::sqlite_writer::Writer> {
+        self.hot.as_ref()
     }
 
     fn reader(&self) -> &SqlitePool {
