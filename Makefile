@@ -5,7 +5,7 @@ run:   ## build and serve the app on http://127.0.0.1:3000 (SQLite under data/)
 test:  ## install test prerequisites and run every test
 	scripts/test.sh
 bench: ## attempt starts/submits per second against a running server (see README)
-	cargo run --release --example bench -- $(ARGS)
+	cargo run --release --features ssr --example bench -- $(ARGS)
 bench-live: ## a live session: 500 participants answer at once; answer-to-leaderboard latency (see README)
 	LOAD=live scripts/surge.sh $(or $(DB),sqlite) $(or $(N),500)
 bench-boards: ## boards at city scale: 1,000,000 attempts; ARGS="--database postgres://…" for PostgreSQL

@@ -5,8 +5,8 @@
 //! trivial handler's throughput measured in the same run, then checks that no
 //! acknowledged answer was lost and every official has exactly one attempt.
 //!
-//!   cargo run --release --example bench -- --base http://127.0.0.1:3000 --officials 1000
-//!   cargo run --release --example bench -- --base http://127.0.0.1:3001,http://127.0.0.1:3002 --officials 1000
+//!   cargo run --release --features ssr --example bench -- --base http://127.0.0.1:3000 --officials 1000
+//!   cargo run --release --features ssr --example bench -- --base http://127.0.0.1:3001,http://127.0.0.1:3002 --officials 1000
 //!
 //! Several `--base` addresses (app servers sharing PostgreSQL) share the load in turn.
 //! `--think-ms N`: officials read each question N ms (±50%) before answering, as people

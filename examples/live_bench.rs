@@ -5,8 +5,8 @@
 //! include it) as p50/p95/p99, beside a trivial handler's throughput measured in
 //! the same run.
 //!
-//!   cargo run --release --example live_bench -- --base http://127.0.0.1:3000 --players 500
-//!   cargo run --release --example live_bench -- --base http://127.0.0.1:3001,http://127.0.0.1:3002 --players 500
+//!   cargo run --release --features ssr --example live_bench -- --base http://127.0.0.1:3000 --players 500
+//!   cargo run --release --features ssr --example live_bench -- --base http://127.0.0.1:3001,http://127.0.0.1:3002 --players 500
 //!
 //! With several `--base` servers (sharing PostgreSQL), participants are spread over
 //! them and the host's stream is read on the first: updates cross servers.

@@ -14,8 +14,7 @@ PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
 scripts/setup.sh >/dev/null
 # the load goes to the API only: the server binary is enough (no wasm bundle needed)
-cargo build --release --features ssr --bin thi24 >/dev/null
-cargo build --release --example bench --example live_bench >/dev/null
+cargo build --release --features ssr --bin thi24 --example bench --example live_bench >/dev/null
 
 export ADMIN_PASSWORD=surge-admin-password REGISTER_LIMIT_PER_IP=1000000 LOGIN_LIMIT_PER_IP=1000000 RUST_LOG=warn
 export LEPTOS_OUTPUT_NAME=thi24 LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_RELOAD_PORT=3999

@@ -300,6 +300,7 @@ async fn prediction_breaks_ties_once_closed(backend: Backend) {
     // reopening (extending the close) clears the settlement
     let round = app.state.store.get_round(r.parse().unwrap()).await.unwrap().unwrap();
     app.state.store.set_round_window(round.id, round.opens_at, app.state.now() + 3_600_000).await.unwrap();
+    app.state.invalidate_rounds(); // changed behind the server's back
     let reopened = get(format!("{b}/api/v1/rounds/{r}/leaderboard")).await;
     assert!(by_time(&reopened), "{reopened}");
     assert_eq!(app.state.store.settlement(round.id).await.unwrap(), None);

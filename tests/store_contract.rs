@@ -162,14 +162,27 @@ async fn contract(backend: Backend, sqlx_path: bool) {
     let first = s.start_attempt(&req(T0 + 1_000)).await.unwrap();
     assert!(!first.resumed);
     let again = s.start_attempt(&req(T0 + 2_000)).await.unwrap();
-    assert_eq!(again, StartOutcome { attempt_id: first.attempt_id, resumed: true });
+    assert_eq!((again.attempt_id, again.resumed), (first.attempt_id, true));
     let a = s.attempt(first.attempt_id).await.unwrap().unwrap();
+    // the start reports the attempt exactly as stored, new or resumed
+    assert_eq!((&first.attempt, &again.attempt), (&a, &a));
     assert_eq!((a.seq, a.status, a.deadline_at, a.max_score), (1, AttemptStatus::InProgress, T0 + 601_000, 2));
     let served = s.attempt_items(a.id).await.unwrap();
     assert_eq!(served.len(), 2);
     // options come back in the served order: positions 2, 0, 1
     assert!(served[0].options[1].1.starts_with("Đúng"));
     assert_eq!(served[0].position, 1);
+    let choices = s.attempt_choices(a.id).await.unwrap();
+    assert_eq!(
+        choices.iter().map(|c| (c.position, c.version_id)).collect::<Vec<_>>(),
+        vec![(1, items[0].version_id), (2, items[1].version_id)]
+    );
+    assert_eq!(choices[0].option_order, items[0].option_order);
+    let texts = s.version_texts(&[items[1].version_id, items[0].version_id, Uuid::new_v4()]).await.unwrap();
+    assert_eq!(texts.len(), 2, "unknown versions are left out");
+    let t0 = texts.iter().find(|t| t.version_id == items[0].version_id).unwrap();
+    assert_eq!(t0.options.len(), 3);
+    assert_eq!(t0.item(&choices[0]), served[0]);
 
     // Answers: refused for another's attempt, another question's option, a foreign question
     let other_q = pool[2].version_id;

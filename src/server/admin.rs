@@ -180,6 +180,7 @@ pub async fn save_contest(state: &AppState, user: &UserRecord, id: Option<Uuid>,
         prizes: input.prizes.clone(),
     };
     state.store.save_contest(&record).await.map_err(internal)?;
+    state.invalidate_rounds();
     audit(
         state,
         user,
@@ -266,6 +267,7 @@ pub async fn create_round(state: &AppState, user: &UserRecord, contest_id: Uuid,
     let record = record_of(Uuid::new_v4(), &contest, count + 1, &input, state.now());
     check_drawable(state, &record).await?;
     state.store.save_round(&record).await.map_err(internal)?;
+    state.invalidate_rounds();
     audit(state, user, "round.create", "round", record.id, None::<&RoundInput>, Some(&input)).await?;
     Ok(admin_round(&record, state.now()))
 }
@@ -322,6 +324,7 @@ pub async fn update_round(state: &AppState, user: &UserRecord, id: Uuid, input: 
         r
     };
     state.store.save_round(&record).await.map_err(internal)?;
+    state.invalidate_rounds();
     state.store.recut_deadlines(id).await.map_err(internal)?;
     let action = if !started {
         "round.update"
@@ -346,6 +349,7 @@ pub async fn close_round(state: &AppState, user: &UserRecord, id: Uuid) -> AppRe
     }
     let record = RoundRecord { closes_at: now, ..before.clone() };
     state.store.save_round(&record).await.map_err(internal)?;
+    state.invalidate_rounds();
     state.store.recut_deadlines(id).await.map_err(internal)?;
     audit(state, user, "round.close_early", "round", id, Some(&round_input(&before)), Some(&round_input(&record))).await?;
     Ok(admin_round(&record, now))

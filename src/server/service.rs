@@ -253,12 +253,12 @@ pub fn draw_error(e: &crate::domain::draw::DrawError) -> String {
 
 /// Starts an attempt (or resumes the one in progress) and returns it.
 pub async fn start_attempt(state: &AppState, user: &UserRecord, round_id: Uuid) -> AppResult<AttemptView> {
-    let round = state.store.get_round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
+    let round = state.round(round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?;
     let now = state.now();
     if round.rules().status(now) != RoundStatus::Open {
         return Err(AppError::new(ErrorCode::RoundNotOpen, t().err_round_not_open));
     }
-    let contest = state.store.contest(round.contest_id).await.map_err(internal)?;
+    let contest = state.contest(round.contest_id).await.map_err(internal)?;
     if let Some(root) = contest.and_then(|c| c.audience_unit_id) {
         let units = state.units().await.map_err(internal)?;
         if !crate::domain::units::subtree(&units, root).contains(&user.unit_id) {
@@ -269,11 +269,26 @@ pub async fn start_attempt(state: &AppState, user: &UserRecord, round_id: Uuid) 
     let items = draw(&pool, &round)?;
     let req = StartRequest { attempt_id: Uuid::new_v4(), round_id, user_id: user.id, unit_id: user.unit_id, now, items };
     let out = state.store.start_attempt(&req).await.map_err(store_err)?;
-    if !out.resumed {
+    // a new attempt is exactly what was drawn, nothing chosen yet: no need to read it back
+    let choices = if out.resumed {
+        None
+    } else {
         state.metrics.attempts_started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         state.graded(round_id);
-    }
-    attempt_view(state, user, out.attempt_id, Some(round)).await
+        Some(
+            req.items
+                .iter()
+                .enumerate()
+                .map(|(i, it)| crate::store::ChoiceRecord {
+                    position: i as i64 + 1,
+                    version_id: it.version_id,
+                    option_order: it.option_order.clone(),
+                    chosen_option_id: None,
+                })
+                .collect(),
+        )
+    };
+    view_of(state, out.attempt, Some(round), choices).await
 }
 
 async fn own_attempt(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<crate::store::AttemptRecord> {
@@ -285,21 +300,36 @@ async fn own_attempt(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult
 
 /// The attempt as its participant sees it; finalised first if its deadline has passed.
 pub async fn attempt_view(state: &AppState, user: &UserRecord, id: Uuid, round: Option<RoundRecord>) -> AppResult<AttemptView> {
-    let mut a = own_attempt(state, user, id).await?;
+    let a = own_attempt(state, user, id).await?;
+    view_of(state, a, round, None).await
+}
+
+/// The view of an attempt the caller owns, as just read or written; `choices`
+/// when already known, else read.
+async fn view_of(
+    state: &AppState,
+    mut a: crate::store::AttemptRecord,
+    round: Option<RoundRecord>,
+    choices: Option<Vec<crate::store::ChoiceRecord>>,
+) -> AppResult<AttemptView> {
     let now = state.now();
     if a.status == crate::domain::AttemptStatus::InProgress && now > a.deadline_at + crate::domain::GRACE_MS {
-        if let Some(done) = state.store.finalise_attempt(id, now, false, None).await.map_err(store_err)? {
+        if let Some(done) = state.store.finalise_attempt(a.id, now, false, None).await.map_err(store_err)? {
             state.graded(done.round_id);
             a = done;
         } else {
-            a = own_attempt(state, user, id).await?;
+            a = state.store.attempt(a.id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_attempt_not_found))?;
         }
     }
     let round = match round {
         Some(r) => r,
-        None => state.store.get_round(a.round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?,
+        None => state.round(a.round_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_round_not_found))?,
     };
-    let items = state.store.attempt_items(id).await.map_err(internal)?;
+    let choices = match choices {
+        Some(c) => c,
+        None => state.store.attempt_choices(a.id).await.map_err(internal)?,
+    };
+    let items = state.items(&choices).await.map_err(internal)?;
     let result = if a.status.is_final() { Some(result_of(state, &a, &round).await?) } else { None };
     Ok(AttemptView {
         id: a.id,
@@ -391,13 +421,18 @@ pub async fn submit(state: &AppState, user: &UserRecord, attempt_id: Uuid, predi
         return Err(AppError::validation(t().err_prediction));
     }
     let a = own_attempt(state, user, attempt_id).await?;
-    if a.status == crate::domain::AttemptStatus::InProgress {
-        if let Some(done) = state.store.finalise_attempt(attempt_id, state.now(), true, prediction).await.map_err(store_err)? {
+    if a.status != crate::domain::AttemptStatus::InProgress {
+        return view_of(state, a, None, None).await;
+    }
+    match state.store.finalise_attempt(attempt_id, state.now(), true, prediction).await.map_err(store_err)? {
+        Some(done) => {
             state.metrics.submissions.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             state.graded(done.round_id);
+            view_of(state, done, None, None).await
         }
+        // graded meanwhile (a second submit, the deadline): as it stands now
+        None => attempt_view(state, user, attempt_id, None).await,
     }
-    attempt_view(state, user, attempt_id, None).await
 }
 
 pub async fn my_attempts(state: &AppState, user: &UserRecord) -> AppResult<Vec<MyAttempt>> {

@@ -1,10 +1,13 @@
 //! The state every handler and server function shares.
 use super::clock::SystemClock;
 use crate::domain::units::Unit;
-use crate::store::{AnyStore, PoolEntry, Store, StoreResult};
+use crate::store::{AnyStore, ChoiceRecord, ContestRecord, ItemRecord, PoolEntry, RoundRecord, Store, StoreResult, VersionText};
 use leptos::config::LeptosOptions;
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
+use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -23,6 +26,39 @@ pub struct AppState {
     pub hub: Arc<super::live::LiveHub>,
     /// The projector board of each round, computed at most every `LIVE_TTL`.
     live: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, (std::time::Instant, Arc<String>)>>>,
+    /// Rounds and contests as read at most `RULES_TTL` ago: every start and submit needs them.
+    rounds: Arc<Recent<RoundRecord>>,
+    contests: Arc<Recent<ContestRecord>>,
+    /// Question versions as served (they never change once written).
+    versions: Arc<std::sync::Mutex<HashMap<Uuid, Arc<VersionText>>>>,
+}
+
+/// Records read at most a TTL ago, by id.
+pub struct Recent<T> {
+    ttl: Duration,
+    map: std::sync::Mutex<HashMap<Uuid, (Instant, T)>>,
+}
+
+impl<T: Clone> Recent<T> {
+    fn new(ttl: Duration) -> Self {
+        Self { ttl, map: Default::default() }
+    }
+
+    fn get(&self, id: Uuid) -> Option<T> {
+        self.map.lock().expect("cache").get(&id).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+    }
+
+    fn put(&self, id: Uuid, v: T) {
+        let mut map = self.map.lock().expect("cache");
+        if map.len() > 10_000 {
+            map.clear();
+        }
+        map.insert(id, (Instant::now(), v));
+    }
+
+    fn clear(&self) {
+        self.map.lock().expect("cache").clear();
+    }
 }
 
 /// Settings read from the environment at start.
@@ -70,6 +106,10 @@ const UNITS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 /// How often at most a round's projector board is recomputed.
 pub const LIVE_TTL: std::time::Duration = std::time::Duration::from_millis(250);
 
+/// How long a round's or contest's rules are reused: changes made through this
+/// server show at once, another server's within this time.
+const RULES_TTL: Duration = Duration::from_secs(1);
+
 /// How long the drawable question pool is cached.
 const POOL_TTL_MS: i64 = 30_000;
 
@@ -87,7 +127,62 @@ impl AppState {
             shutdown: tokio::sync::watch::channel(false).0,
             live: Default::default(),
             hub: Default::default(),
+            rounds: Arc::new(Recent::new(RULES_TTL)),
+            contests: Arc::new(Recent::new(RULES_TTL)),
+            versions: Default::default(),
         }
+    }
+
+    /// A round as read at most `RULES_TTL` ago.
+    pub async fn round(&self, id: Uuid) -> StoreResult<Option<RoundRecord>> {
+        if let Some(r) = self.rounds.get(id) {
+            return Ok(Some(r));
+        }
+        let r = self.store.get_round(id).await?;
+        if let Some(r) = &r {
+            self.rounds.put(id, r.clone());
+        }
+        Ok(r)
+    }
+
+    /// A contest as read at most `RULES_TTL` ago.
+    pub async fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>> {
+        if let Some(c) = self.contests.get(id) {
+            return Ok(Some(c));
+        }
+        let c = self.store.contest(id).await?;
+        if let Some(c) = &c {
+            self.contests.put(id, c.clone());
+        }
+        Ok(c)
+    }
+
+    /// Forgets the rounds and contests read (after an organizer changes one).
+    pub fn invalidate_rounds(&self) {
+        self.rounds.clear();
+        self.contests.clear();
+    }
+
+    /// The questions of an attempt with their texts, from memory where served before.
+    pub async fn items(&self, choices: &[ChoiceRecord]) -> StoreResult<Vec<ItemRecord>> {
+        let mut texts: HashMap<Uuid, Arc<VersionText>> = {
+            let known = self.versions.lock().expect("versions");
+            choices.iter().filter_map(|c| known.get(&c.version_id).map(|v| (c.version_id, v.clone()))).collect()
+        };
+        let missing: Vec<Uuid> = choices.iter().map(|c| c.version_id).filter(|v| !texts.contains_key(v)).collect();
+        if !missing.is_empty() {
+            let loaded = self.store.version_texts(&missing).await?;
+            let mut known = self.versions.lock().expect("versions");
+            if known.len() > 100_000 {
+                known.clear();
+            }
+            for t in loaded {
+                let t = Arc::new(t);
+                known.insert(t.version_id, t.clone());
+                texts.insert(t.version_id, t);
+            }
+        }
+        Ok(choices.iter().filter_map(|c| texts.get(&c.version_id).map(|v| v.item(c))).collect())
     }
 
     /// Tells live boards that a round's results changed.

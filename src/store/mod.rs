@@ -159,6 +159,10 @@ pub trait Store: Send + Sync + 'static {
     fn attempt(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<AttemptRecord>>> + Send;
     /// The questions of an attempt as served: stems and options in shown order, and the choices.
     fn attempt_items(&self, id: Uuid) -> impl Future<Output = StoreResult<Vec<ItemRecord>>> + Send;
+    /// The questions of an attempt without their text: versions, shown order, choices.
+    fn attempt_choices(&self, id: Uuid) -> impl Future<Output = StoreResult<Vec<ChoiceRecord>>> + Send;
+    /// The texts of question versions (which never change once written).
+    fn version_texts(&self, ids: &[Uuid]) -> impl Future<Output = StoreResult<Vec<VersionText>>> + Send;
     /// Saves (or changes) one answer; refused once the attempt is finished or past its deadline's grace.
     fn save_answer(
         &self,
@@ -356,6 +360,8 @@ delegate! {
     fn start_attempt(&self, req: &StartRequest) -> StoreResult<StartOutcome>;
     fn attempt(&self, id: Uuid) -> StoreResult<Option<AttemptRecord>>;
     fn attempt_items(&self, id: Uuid) -> StoreResult<Vec<ItemRecord>>;
+    fn attempt_choices(&self, id: Uuid) -> StoreResult<Vec<ChoiceRecord>>;
+    fn version_texts(&self, ids: &[Uuid]) -> StoreResult<Vec<VersionText>>;
     fn save_answer(&self, attempt_id: Uuid, user_id: Uuid, version_id: Uuid, option_id: Uuid, now: Millis) -> StoreResult<()>;
     fn finalise_attempt(&self, attempt_id: Uuid, now: Millis, by_participant: bool, prediction: Option<i64>) -> StoreResult<Option<AttemptRecord>>;
     fn overdue_attempts(&self, now: Millis, limit: i64) -> StoreResult<Vec<Uuid>>;

@@ -116,43 +116,22 @@ impl From<AttemptRow> for AttemptRecord {
     }
 }
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct ItemRow {
-    pub position: i64,
-    pub version_id: Uuid,
-    pub stem: String,
-    pub option_order: String,
-    pub chosen_option_id: Option<Uuid>,
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct OptionRow {
-    pub version_id: Uuid,
-    pub position: i64,
-    pub id: Uuid,
-    pub text: String,
-}
-
-/// Puts each item's options in the order they were shown.
-pub(crate) fn assemble_items(items: Vec<ItemRow>, options: Vec<OptionRow>) -> Vec<ItemRecord> {
-    let mut by_version: std::collections::HashMap<Uuid, Vec<OptionRow>> = std::collections::HashMap::new();
-    for o in options {
-        by_version.entry(o.version_id).or_default().push(o);
+/// The record of an attempt just started.
+pub(crate) fn new_attempt(req: &StartRequest, seq: i64, deadline_at: crate::domain::Millis) -> AttemptRecord {
+    AttemptRecord {
+        id: req.attempt_id,
+        round_id: req.round_id,
+        user_id: req.user_id,
+        seq,
+        status: AttemptStatus::InProgress,
+        started_at: req.now,
+        deadline_at,
+        finished_at: None,
+        score: None,
+        max_score: req.items.len() as i64,
+        time_used_ms: None,
+        prediction: None,
     }
-    items
-        .into_iter()
-        .map(|it| {
-            let opts = by_version.get(&it.version_id).map(Vec::as_slice).unwrap_or(&[]);
-            let options = it
-                .option_order
-                .split(',')
-                .filter_map(|p| p.parse::<i64>().ok())
-                .filter_map(|p| opts.iter().find(|o| o.position == p))
-                .map(|o| (o.id, o.text.clone()))
-                .collect();
-            ItemRecord { position: it.position, version_id: it.version_id, stem: it.stem, options, chosen_option_id: it.chosen_option_id }
-        })
-        .collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -1038,7 +1017,7 @@ macro_rules! store_impl {
                     let a = Self::fetch_attempt(&mut tx, active).await?.ok_or(StoreError::NotFound)?;
                     if a.status == AttemptStatus::InProgress && req.now < a.deadline_at {
                         tx.commit().await?;
-                        return Ok(StartOutcome { attempt_id: active, resumed: true });
+                        return Ok(StartOutcome { attempt_id: active, resumed: true, attempt: a });
                     }
                     Self::finalise_in(&mut tx, active, req.now, false, None).await?;
                 }
@@ -1088,7 +1067,7 @@ macro_rules! store_impl {
                 .await?;
                 Self::count_start(&mut tx, &p, contest_id, req.now).await?;
                 tx.commit().await?;
-                Ok(StartOutcome { attempt_id: req.attempt_id, resumed: false })
+                Ok(StartOutcome { attempt_id: req.attempt_id, resumed: false, attempt: new_attempt(req, p.attempts_started + 1, deadline) })
             }
 
             async fn attempt(&self, id: Uuid) -> StoreResult<Option<AttemptRecord>> {
@@ -1098,22 +1077,51 @@ macro_rules! store_impl {
             }
 
             async fn attempt_items(&self, id: Uuid) -> StoreResult<Vec<ItemRecord>> {
-                let items: Vec<ItemRow> = sqlx::query_as(
-                    "SELECT ai.position, ai.version_id, v.stem, ai.option_order, ai.chosen_option_id \
-                     FROM attempt_items ai JOIN question_versions v ON v.id = ai.version_id \
-                     WHERE ai.attempt_id = $1 ORDER BY ai.position",
+                let choices = self.attempt_choices(id).await?;
+                let ids: Vec<Uuid> = choices.iter().map(|c| c.version_id).collect();
+                let texts: std::collections::HashMap<Uuid, VersionText> =
+                    self.version_texts(&ids).await?.into_iter().map(|v| (v.version_id, v)).collect();
+                Ok(choices.iter().filter_map(|c| texts.get(&c.version_id).map(|v| v.item(c))).collect())
+            }
+
+            async fn attempt_choices(&self, id: Uuid) -> StoreResult<Vec<ChoiceRecord>> {
+                let rows: Vec<(i64, Uuid, String, Option<Uuid>)> = sqlx::query_as(
+                    "SELECT position, version_id, option_order, chosen_option_id FROM attempt_items WHERE attempt_id = $1 ORDER BY position",
                 )
                 .bind(id)
                 .fetch_all(self.reader())
                 .await?;
-                let options: Vec<OptionRow> = sqlx::query_as(
-                    "SELECT o.version_id, o.position, o.id, o.text FROM question_options o \
-                     WHERE o.version_id IN (SELECT version_id FROM attempt_items WHERE attempt_id = $1)",
-                )
-                .bind(id)
-                .fetch_all(self.reader())
-                .await?;
-                Ok(assemble_items(items, options))
+                Ok(rows
+                    .into_iter()
+                    .map(|(position, version_id, order, chosen_option_id)| ChoiceRecord {
+                        position,
+                        version_id,
+                        option_order: order.split(',').filter_map(|p| p.parse().ok()).collect(),
+                        chosen_option_id,
+                    })
+                    .collect())
+            }
+
+            async fn version_texts(&self, ids: &[Uuid]) -> StoreResult<Vec<VersionText>> {
+                let mut out: Vec<VersionText> = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(500) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT v.id, v.stem, o.id, o.text FROM question_versions v JOIN question_options o ON o.version_id = v.id WHERE v.id IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(") ORDER BY v.id, o.position");
+                    let rows: Vec<(Uuid, String, Uuid, String)> = qb.build_query_as().fetch_all(self.reader()).await?;
+                    for (vid, stem, oid, text) in rows {
+                        match out.last_mut() {
+                            Some(v) if v.version_id == vid => v.options.push((oid, text)),
+                            _ => out.push(VersionText { version_id: vid, stem, options: vec![(oid, text)] }),
+                        }
+                    }
+                }
+                Ok(out)
             }
 
             async fn save_answer(&self, attempt_id: Uuid, user_id: Uuid, version_id: Uuid, option_id: Uuid, now: Millis) -> StoreResult<()> {

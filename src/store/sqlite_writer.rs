@@ -17,7 +17,7 @@
 //! The rules are the same as the sqlx path in `shared.rs` (which PostgreSQL and
 //! live sessions use) and come from the same pure functions in `domain::attempt`;
 //! the store contract tests run both.
-use super::shared::{ATTEMPT_COLUMNS, PARTICIPATION_COLUMNS};
+use super::shared::{new_attempt, ATTEMPT_COLUMNS, PARTICIPATION_COLUMNS};
 use super::types::*;
 use super::{StoreError, StoreResult};
 use crate::domain::attempt::{self, Outcome};
@@ -239,7 +239,7 @@ fn start(c: &Connection, req: &StartRequest) -> StoreResult<StartOutcome> {
     if let Some(active) = p.active_attempt_id {
         let a = fetch_attempt(c, active)?.ok_or(StoreError::NotFound)?;
         if a.status == AttemptStatus::InProgress && req.now < a.deadline_at {
-            return Ok(StartOutcome { attempt_id: active, resumed: true });
+            return Ok(StartOutcome { attempt_id: active, resumed: true, attempt: a });
         }
         finalise(c, active, req.now, false, None)?;
     }
@@ -273,7 +273,7 @@ fn start(c: &Connection, req: &StartRequest) -> StoreResult<StartOutcome> {
     )?
     .execute(params![req.round_id, req.user_id, req.attempt_id])?;
     count_start(c, &p, contest_id, req.now)?;
-    Ok(StartOutcome { attempt_id: req.attempt_id, resumed: false })
+    Ok(StartOutcome { attempt_id: req.attempt_id, resumed: false, attempt: new_attempt(req, p.attempts_started + 1, deadline) })
 }
 
 /// Counts a started attempt in the aggregates, as `count_start` in `shared.rs`.

@@ -131,6 +131,8 @@ pub struct StartOutcome {
     pub attempt_id: Uuid,
     /// True when an attempt already in progress was returned instead of a new one.
     pub resumed: bool,
+    /// The attempt as it stands after the start (the new one, or the one resumed).
+    pub attempt: AttemptRecord,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,6 +159,40 @@ pub struct ItemRecord {
     /// (option id, text), in the order shown to this participant.
     pub options: Vec<(Uuid, String)>,
     pub chosen_option_id: Option<Uuid>,
+}
+
+/// One question of an attempt without its text: which version, the order its
+/// options are shown in, and the participant's choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceRecord {
+    pub position: i64,
+    pub version_id: Uuid,
+    /// Positions of the version's options, in display order.
+    pub option_order: Vec<usize>,
+    pub chosen_option_id: Option<Uuid>,
+}
+
+/// The text of a question version as served: stem and options by position.
+/// Versions never change once written, so they can be kept in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionText {
+    pub version_id: Uuid,
+    pub stem: String,
+    /// (option id, text), by the option's position in the version.
+    pub options: Vec<(Uuid, String)>,
+}
+
+impl VersionText {
+    /// The item as one participant sees it: options in their shown order.
+    pub fn item(&self, c: &ChoiceRecord) -> ItemRecord {
+        ItemRecord {
+            position: c.position,
+            version_id: c.version_id,
+            stem: self.stem.clone(),
+            options: c.option_order.iter().filter_map(|&p| self.options.get(p).cloned()).collect(),
+            chosen_option_id: c.chosen_option_id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
