@@ -1742,12 +1742,14 @@ macro_rules! store_impl {
             }
 
             async fn rank_of(&self, round_id: Uuid, score: i64, distance: Option<i64>, time_used_ms: Millis, finished_at: Millis) -> StoreResult<(i64, i64)> {
+                // Higher scores come from the round's score distribution (a row per score);
+                // only the participant's own score is scanned, through the board index.
                 Ok(sqlx::query_as(
-                    "SELECT CAST(COALESCE(SUM(CASE WHEN best_score > $2 OR (best_score = $2 AND COALESCE(distance, 0) < $5) \
-                       OR (best_score = $2 AND COALESCE(distance, 0) = $5 AND best_time_ms < $3) \
-                       OR (best_score = $2 AND COALESCE(distance, 0) = $5 AND best_time_ms = $3 AND best_finished_at < $4) THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                       CAST(COUNT(*) AS BIGINT) \
-                     FROM participations WHERE round_id = $1 AND best_score IS NOT NULL",
+                    "SELECT CAST((SELECT COALESCE(SUM(n), 0) FROM score_hist WHERE scope_id = $1 AND score > $2) \
+                       + (SELECT COUNT(*) FROM participations WHERE round_id = $1 AND best_score = $2 \
+                          AND (COALESCE(distance, 0) < $5 OR (COALESCE(distance, 0) = $5 AND best_time_ms < $3) \
+                            OR (COALESCE(distance, 0) = $5 AND best_time_ms = $3 AND best_finished_at < $4))) AS BIGINT), \
+                       CAST((SELECT COALESCE(SUM(n), 0) FROM score_hist WHERE scope_id = $1) AS BIGINT)",
                 )
                 .bind(round_id)
                 .bind(score)
