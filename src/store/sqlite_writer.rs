@@ -457,3 +457,57 @@ fn bump_hist(c: &Connection, scope: Uuid, mut moves: Vec<(i64, i64)>) -> StoreRe
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+    use std::str::FromStr;
+
+    /// In one batch, a request that fails in the database is undone alone: the
+    /// others land, and a refusal keeps what was written before it. Nothing is
+    /// written while sqlx holds the write connection.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_request_is_undone_alone() {
+        let path = std::env::temp_dir().join(format!("thi24-writer-{}.db", Uuid::new_v4()));
+        let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        let gate = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.unwrap();
+        sqlx::query("CREATE TABLE t (k INTEGER PRIMARY KEY)").execute(&gate).await.unwrap();
+        sqlx::query("INSERT INTO t VALUES (0)").execute(&gate).await.unwrap();
+        let w = Writer::spawn(path.to_str().unwrap(), gate.clone()).unwrap();
+
+        let mut held = gate.acquire().await.unwrap();
+        let insert = |c: &Connection, k: i64| c.execute("INSERT INTO t VALUES (?1)", [k]);
+        let (w1, w2, w3) = (w.clone(), w.clone(), w.clone());
+        let ok = tokio::spawn(async move { w1.run(move |c| Ok(insert(c, 1)?)).await });
+        let failing = tokio::spawn(async move {
+            w2.run(move |c| {
+                insert(c, 2)?;
+                insert(c, 0)?; // the key is taken
+                Ok(())
+            })
+            .await
+        });
+        let refused = tokio::spawn(async move {
+            w3.run(move |c| {
+                insert(c, 3)?;
+                Err::<(), _>(StoreError::AttemptsExhausted)
+            })
+            .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let before: Vec<i64> = sqlx::query_scalar("SELECT k FROM t ORDER BY k").fetch_all(&mut *held).await.unwrap();
+        assert_eq!(before, vec![0], "nothing is written while the write connection is held elsewhere");
+        drop(held);
+
+        ok.await.unwrap().unwrap();
+        assert!(matches!(failing.await.unwrap(), Err(StoreError::Sqlite(_))));
+        assert!(matches!(refused.await.unwrap(), Err(StoreError::AttemptsExhausted)));
+        let after: Vec<i64> = sqlx::query_scalar("SELECT k FROM t ORDER BY k").fetch_all(&gate).await.unwrap();
+        assert_eq!(after, vec![0, 1, 3]);
+        let _ = std::fs::remove_file(&path);
+    }
+}
