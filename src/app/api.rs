@@ -143,7 +143,7 @@ pub async fn start_attempt(round_id: Uuid) -> Result<Uuid, AppError> {
 pub async fn get_attempt(id: Uuid) -> Result<AttemptView, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
-    crate::server::service::attempt_view(&state, &user, id, None).await
+    crate::server::service::attempt_view(&state, &user, id).await
 }
 
 #[server(input = leptos::server_fn::codec::Json)]

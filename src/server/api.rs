@@ -152,7 +152,7 @@ async fn start(State(s): State<AppState>, h: HeaderMap, ApiPath(round_id): ApiPa
 
 async fn attempt(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<AttemptView>> {
     let user = auth::require_user(&s, &h).await?;
-    Ok(Json(service::attempt_view(&s, &user, id, None).await?))
+    Ok(Json(service::attempt_view(&s, &user, id).await?))
 }
 
 async fn answer(

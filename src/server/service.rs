@@ -299,9 +299,9 @@ async fn own_attempt(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult
 }
 
 /// The attempt as its participant sees it; finalised first if its deadline has passed.
-pub async fn attempt_view(state: &AppState, user: &UserRecord, id: Uuid, round: Option<RoundRecord>) -> AppResult<AttemptView> {
+pub async fn attempt_view(state: &AppState, user: &UserRecord, id: Uuid) -> AppResult<AttemptView> {
     let a = own_attempt(state, user, id).await?;
-    view_of(state, a, round, None).await
+    view_of(state, a, None, None).await
 }
 
 /// The view of an attempt the caller owns, as just read or written; `choices`
@@ -431,7 +431,7 @@ pub async fn submit(state: &AppState, user: &UserRecord, attempt_id: Uuid, predi
             view_of(state, done, None, None).await
         }
         // graded meanwhile (a second submit, the deadline): as it stands now
-        None => attempt_view(state, user, attempt_id, None).await,
+        None => attempt_view(state, user, attempt_id).await,
     }
 }
 

@@ -44,16 +44,21 @@ impl<T: Clone> Recent<T> {
         Self { ttl, map: Default::default() }
     }
 
-    fn get(&self, id: Uuid) -> Option<T> {
-        self.map.lock().expect("cache").get(&id).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
-    }
-
-    fn put(&self, id: Uuid, v: T) {
-        let mut map = self.map.lock().expect("cache");
-        if map.len() > 10_000 {
-            map.clear();
+    /// The record kept for `id`, or what `read` finds (kept when found).
+    async fn get_or_read(&self, id: Uuid, read: impl std::future::Future<Output = StoreResult<Option<T>>>) -> StoreResult<Option<T>> {
+        let kept = self.map.lock().expect("cache").get(&id).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone());
+        if kept.is_some() {
+            return Ok(kept);
         }
-        map.insert(id, (Instant::now(), v));
+        let found = read.await?;
+        if let Some(v) = &found {
+            let mut map = self.map.lock().expect("cache");
+            if map.len() > 10_000 {
+                map.clear();
+            }
+            map.insert(id, (Instant::now(), v.clone()));
+        }
+        Ok(found)
     }
 
     fn clear(&self) {
@@ -135,26 +140,12 @@ impl AppState {
 
     /// A round as read at most `RULES_TTL` ago.
     pub async fn round(&self, id: Uuid) -> StoreResult<Option<RoundRecord>> {
-        if let Some(r) = self.rounds.get(id) {
-            return Ok(Some(r));
-        }
-        let r = self.store.get_round(id).await?;
-        if let Some(r) = &r {
-            self.rounds.put(id, r.clone());
-        }
-        Ok(r)
+        self.rounds.get_or_read(id, self.store.get_round(id)).await
     }
 
     /// A contest as read at most `RULES_TTL` ago.
     pub async fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>> {
-        if let Some(c) = self.contests.get(id) {
-            return Ok(Some(c));
-        }
-        let c = self.store.contest(id).await?;
-        if let Some(c) = &c {
-            self.contests.put(id, c.clone());
-        }
-        Ok(c)
+        self.contests.get_or_read(id, self.store.contest(id)).await
     }
 
     /// Forgets the rounds and contests read (after an organizer changes one).

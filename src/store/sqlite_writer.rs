@@ -23,7 +23,7 @@ use super::{StoreError, StoreResult};
 use crate::domain::attempt::{self, Outcome};
 use crate::domain::{AttemptStatus, CountingRule, Millis};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use std::sync::mpsc;
+use std::sync::{mpsc, LazyLock};
 use uuid::Uuid;
 
 /// At most this many requests share one transaction.
@@ -215,14 +215,17 @@ fn participation_row(r: &Row) -> rusqlite::Result<ParticipationRecord> {
     })
 }
 
+/// Statements built from the shared column lists, once.
+static ATTEMPT_BY_ID: LazyLock<String> = LazyLock::new(|| format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?1"));
+static PARTICIPATION_BY_KEY: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {PARTICIPATION_COLUMNS} FROM participations WHERE round_id = ?1 AND user_id = ?2"));
+
 fn fetch_attempt(c: &Connection, id: Uuid) -> StoreResult<Option<AttemptRecord>> {
-    let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?1");
-    Ok(c.prepare_cached(&sql)?.query_row(params![id], attempt_row).optional()?)
+    Ok(c.prepare_cached(&ATTEMPT_BY_ID)?.query_row(params![id], attempt_row).optional()?)
 }
 
 fn participation(c: &Connection, round_id: Uuid, user_id: Uuid) -> StoreResult<ParticipationRecord> {
-    let sql = format!("SELECT {PARTICIPATION_COLUMNS} FROM participations WHERE round_id = ?1 AND user_id = ?2");
-    Ok(c.prepare_cached(&sql)?.query_row(params![round_id, user_id], participation_row)?)
+    Ok(c.prepare_cached(&PARTICIPATION_BY_KEY)?.query_row(params![round_id, user_id], participation_row)?)
 }
 
 fn start(c: &Connection, req: &StartRequest) -> StoreResult<StartOutcome> {
