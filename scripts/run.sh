@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 mkdir -p data
-exec cargo leptos serve --release
+# --split: each island's code in its own module; --precompress: brotli and gzip files made once
+exec cargo leptos serve --release --split --precompress

@@ -19,7 +19,8 @@ export E2E_BASE_URL="http://$LEPTOS_SITE_ADDR"
 export ADMIN_PHONE=0900000000
 export ADMIN_PASSWORD=e2e-admin-password
 export RUST_LOG=warn
-cargo leptos end-to-end
+# the release build, as served to users (page weights are measured on it)
+cargo leptos end-to-end --release --split --precompress
 # cargo leptos may exit 0 when the server failed to build or start: trust the report only
 node -e '
   const r = require(process.argv[1]);

@@ -163,6 +163,23 @@ pub struct AnswerAck {
     pub server_now: Millis,
 }
 
+/// An answer the server would not record (sent after the deadline and its grace, or
+/// to an attempt already graded), with the reason in Vietnamese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedAnswer {
+    pub question_id: Uuid,
+    pub option_id: Uuid,
+    pub message: String,
+}
+
+/// What a submission returns: the graded attempt, and every answer sent with the
+/// submission that the server refused (never dropped silently).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitOutcome {
+    pub view: AttemptView,
+    pub refused: Vec<RefusedAnswer>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyAttempt {
     pub id: Uuid,

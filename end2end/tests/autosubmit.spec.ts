@@ -26,7 +26,7 @@ test('a round with a very short duration is submitted automatically when time ru
   await card.getByRole('button', { name: 'Bắt đầu làm bài' }).click();
   await expect(page).toHaveURL(/\/bai-thi\//);
   await hydrated(page);
-  await page.locator('.option input[type=radio]').first().check();
+  await page.locator('.question.current .option input[type=radio]').first().check();
   await expect(page.locator('#save-state')).toHaveText('Đã lưu');
 
   // Nobody clicks "Nộp bài": the countdown reaches zero and the browser submits.

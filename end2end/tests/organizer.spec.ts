@@ -62,7 +62,7 @@ test('an organizer creates a contest with two weekly rounds; a participant takes
   await card.getByRole('button', { name: 'Bắt đầu làm bài' }).click();
   await expect(p).toHaveURL(/\/bai-thi\//);
   await hydrated(p);
-  await p.locator('.option input').first().check();
+  await p.locator('.question.current .option input').first().check();
   await expect(p.locator('#save-state')).toHaveText('Đã lưu');
   await p.getByRole('button', { name: 'Nộp bài', exact: true }).click();
   await p.getByRole('button', { name: 'Nộp bài ngay' }).click();

@@ -20,8 +20,16 @@ pub(crate) mod ctx {
         use_context::<http::request::Parts>().ok_or_else(AppError::internal)
     }
 
+    /// The requester's account, looked up once per request (a page asks in several places).
+    #[derive(Clone, Default)]
+    pub struct RequestUser(std::sync::Arc<tokio::sync::OnceCell<Option<UserRecord>>>);
+
     pub async fn user(state: &AppState) -> AppResult<Option<UserRecord>> {
-        auth::current_user(state, &parts()?.headers).await
+        let headers = parts()?.headers;
+        match use_context::<RequestUser>() {
+            Some(cell) => cell.0.get_or_try_init(|| auth::current_user(state, &headers)).await.cloned(),
+            None => auth::current_user(state, &headers).await,
+        }
     }
 
     pub async fn require_user(state: &AppState) -> AppResult<UserRecord> {
@@ -53,6 +61,14 @@ pub(crate) mod ctx {
             file = Some((name, bytes));
         }
         file.filter(|(_, b)| !b.is_empty()).ok_or_else(|| AppError::validation(crate::i18n::t().err_file_missing))
+    }
+
+    /// Tells the browser to drop what this site kept (the service worker's pages,
+    /// an outbox): nothing of a person stays on a shared phone after logout.
+    pub fn clear_site_data() {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.insert_header(http::HeaderName::from_static("clear-site-data"), http::HeaderValue::from_static(crate::server::auth::CLEAR_SITE_DATA));
+        }
     }
 
     pub fn set_cookie(value: String) {
@@ -104,6 +120,7 @@ pub async fn logout() -> Result<(), AppError> {
     let state = ctx::state()?;
     service::logout(&state, auth::token_from(&ctx::parts()?.headers)).await?;
     ctx::set_cookie(auth::clear_cookie(state.config.cookie_secure));
+    ctx::clear_site_data();
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -154,17 +171,33 @@ pub async fn save_answer(attempt_id: Uuid, question_id: Uuid, option_id: Uuid) -
 }
 
 /// Submits the attempt. `unsaved` carries answers whose save was not yet
-/// acknowledged (a dropped network): they are saved first, within the deadline's grace.
+/// acknowledged (a dropped network): they are saved first, within the deadline's
+/// grace; those the server refuses are returned with the graded attempt.
 #[server(input = leptos::server_fn::codec::Json)]
-pub async fn submit_attempt(attempt_id: Uuid, prediction: Option<i64>, unsaved: Vec<(Uuid, Uuid)>) -> Result<AttemptView, AppError> {
-    use crate::server::service;
+pub async fn submit_attempt(attempt_id: Uuid, prediction: Option<i64>, unsaved: Vec<(Uuid, Uuid)>) -> Result<SubmitOutcome, AppError> {
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
-    for (question_id, option_id) in unsaved.into_iter().take(200) {
-        // An answer refused (deadline passed) does not stop the submission.
-        let _ = service::save_answer(&state, &user, attempt_id, question_id, option_id).await;
-    }
-    service::submit(&state, &user, attempt_id, prediction).await
+    crate::server::service::submit_with_answers(&state, &user, attempt_id, prediction, unsaved).await
+}
+
+/// The quiz as a plain form (a browser without JavaScript): every answer chosen,
+/// the prediction, then the result page.
+#[server]
+pub async fn submit_attempt_form(
+    attempt_id: Uuid,
+    answers: Option<std::collections::HashMap<Uuid, Uuid>>,
+    prediction: Option<String>,
+) -> Result<(), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    let prediction = match prediction.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => Some(p.parse::<i64>().map_err(|_| AppError::validation(crate::i18n::t().err_prediction))?),
+        None => None,
+    };
+    let answers = answers.unwrap_or_default().into_iter().collect();
+    crate::server::service::submit_with_answers(&state, &user, attempt_id, prediction, answers).await?;
+    leptos_axum::redirect(&format!("/bai-thi/{attempt_id}"));
+    Ok(())
 }
 
 /// The server's clock, to correct the browser's.
@@ -251,6 +284,16 @@ pub async fn practice_answer(question_id: Uuid, option_id: Uuid) -> Result<Pract
     let state = ctx::state()?;
     let user = ctx::user(&state).await?;
     crate::server::practice::answer(&state, user.as_ref(), question_id, option_id).await
+}
+
+/// A practice answer checked without JavaScript (a plain GET form): the question
+/// again, with its feedback.
+#[server(input = leptos::server_fn::codec::Json)]
+pub async fn practice_checked(question_id: Uuid, option_id: Uuid) -> Result<(PracticeQuestion, PracticeFeedback), AppError> {
+    let state = ctx::state()?;
+    let user = ctx::user(&state).await?;
+    let feedback = crate::server::practice::answer(&state, user.as_ref(), question_id, option_id).await?;
+    Ok((crate::server::practice::question(&state, question_id).await?, feedback))
 }
 
 #[server]

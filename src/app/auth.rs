@@ -1,6 +1,6 @@
-//! Login and registration pages. Both forms work before the wasm loads.
+//! Login and registration pages: plain forms posted to server functions (no
+//! WebAssembly needed); only the unit search is an island.
 use super::util::action_error;
-use super::Session;
 use crate::domain::text;
 use crate::i18n::t;
 use crate::model::UnitDto;
@@ -10,8 +10,7 @@ use leptos_router::components::A;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let action = session.login;
+    let action = ServerAction::<super::api::Login>::new();
     view! {
         <Title text=format!("{} — {}", t().login_title, t().app_name) />
         <section class="card narrow">
@@ -27,7 +26,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input id="password" name="password" type="password" autocomplete="current-password" required />
                 </div>
                 {action_error(move || action.value().get())}
-                <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
+                <button type="submit" class="btn btn-primary btn-block">
                     {t().btn_login}
                 </button>
             </ActionForm>
@@ -39,8 +38,7 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let action = session.register;
+    let action = ServerAction::<super::api::Register>::new();
     let units = Resource::new(|| (), |_| super::api::list_units());
     view! {
         <Title text=format!("{} — {}", t().register_title, t().app_name) />
@@ -70,7 +68,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <p class="hint" id="password-hint">{t().field_password_hint}</p>
                 </div>
                 {action_error(move || action.value().get())}
-                <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
+                <button type="submit" class="btn btn-primary btn-block">
                     {t().btn_register}
                 </button>
             </ActionForm>
@@ -79,63 +77,86 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
-/// A searchable tree of units as a radio group named `unit_id`. Searching hides
-/// (never removes) the units that do not match, so the choice survives.
+/// The tree of units as a radio group named `unit_id`, rendered on the server;
+/// the `UnitSearch` island hides (never removes) the units that do not match, so
+/// the choice survives, and without it every unit stays listed.
 #[component]
 pub(crate) fn UnitPicker(units: Vec<UnitDto>) -> impl IntoView {
-    let query = RwSignal::new(String::new());
-    let chosen = RwSignal::new(None::<String>);
     let paths = path_names(&units);
-    let count_visible = {
-        let paths = paths.clone();
-        move || {
-            let q = query.get();
-            paths.iter().filter(|p| text::matches(&q, p)).count()
-        }
-    };
     let depth_of: Vec<usize> = units.iter().map(|u| super::util::unit_depth(&units, u)).collect();
     view! {
         <fieldset class="field unit-picker">
             <legend>{t().field_unit}</legend>
             <p class="hint" id="unit-hint">{t().field_unit_hint}</p>
-            <label for="unit-search" class="sr-only">{t().field_unit_search}</label>
-            <input
-                id="unit-search"
-                type="search"
-                placeholder=t().field_unit_search
-                aria-describedby="unit-hint"
-                aria-controls="unit-list"
-                prop:value=move || query.get()
-                on:input=move |ev| query.set(event_target_value(&ev))
-            />
-            <div id="unit-list" class="unit-list" role="radiogroup" aria-label=t().field_unit>
-                {units
-                    .into_iter()
-                    .zip(paths)
-                    .zip(depth_of)
-                    .map(|((u, path), depth)| {
-                        let id = u.id.to_string();
-                        let input_id = format!("unit-{id}");
-                        let hidden = move || !text::matches(&query.get(), &path);
-                        let value = id.clone();
-                        view! {
-                            <div class="unit-option" class:hidden=hidden style=format!("--depth:{depth}")>
-                                <input
-                                    type="radio"
-                                    name="unit_id"
-                                    id=input_id.clone()
-                                    value=id.clone()
-                                    on:change=move |_| chosen.set(Some(value.clone()))
-                                />
-                                <label for=input_id>{u.name}</label>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
-                <p class="muted" class:hidden=move || count_visible() != 0>{t().unit_none_found}</p>
-            </div>
+            <UnitSearch>
+                <div id="unit-list" class="unit-list" role="radiogroup" aria-label=t().field_unit>
+                    {units
+                        .into_iter()
+                        .zip(paths)
+                        .zip(depth_of)
+                        .map(|((u, path), depth)| {
+                            let id = u.id.to_string();
+                            let input_id = format!("unit-{id}");
+                            view! {
+                                <div class="unit-option" data-path=path style=format!("--depth:{depth}")>
+                                    <input type="radio" name="unit_id" id=input_id.clone() value=id />
+                                    <label for=input_id>{u.name}</label>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                    <p class="muted hidden" id="unit-none">{t().unit_none_found}</p>
+                </div>
+            </UnitSearch>
         </fieldset>
     }
+}
+
+/// The search box over a server-rendered unit list: matching ignores accents
+/// ("tram long" finds "Xã Trầm Lộng", its district's name too).
+#[island]
+fn UnitSearch(children: Children) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    Effect::new(move |prev: Option<()>| {
+        let q = query.get();
+        if prev.is_some() || !q.is_empty() {
+            filter_units(&q);
+        }
+    });
+    view! {
+        <label for="unit-search" class="sr-only">{t().field_unit_search}</label>
+        <input
+            id="unit-search"
+            type="search"
+            placeholder=t().field_unit_search
+            aria-describedby="unit-hint"
+            aria-controls="unit-list"
+            on:input=move |ev| query.set(event_target_value(&ev))
+        />
+        {children()}
+    }
+}
+
+/// Hides the units whose path does not match `q`, and says so when none does.
+fn filter_units(q: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Ok(list) = doc.query_selector_all("#unit-list .unit-option") else { return };
+        let mut shown = 0;
+        for i in 0..list.length() {
+            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
+            let visible = text::matches(q, &el.get_attribute("data-path").unwrap_or_default());
+            shown += visible as u32;
+            let _ = el.class_list().toggle_with_force("hidden", !visible);
+        }
+        if let Some(none) = doc.get_element_by_id("unit-none") {
+            let _ = none.class_list().toggle_with_force("hidden", shown != 0);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (q, text::matches);
 }
 
 /// "Huyện Ứng Hòa Xã Trầm Lộng": each unit's name with its ancestors', for searching.

@@ -1,5 +1,6 @@
 //! Organizers' question bank: filter, edit (versioned), retire, topics, and
 //! import/export in CSV and XLSX with a preview before anything changes.
+//! Lazy islands: this code loads only on the bank's pages.
 use super::api;
 use super::util::ErrorBox;
 use crate::domain::question::QuestionDraft;
@@ -7,18 +8,13 @@ use crate::i18n::{difficulty_label, t};
 use crate::model::{BankFilter, BankItem, BankPage, ImportDone, ImportPreview, TopicDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::{use_navigate, use_params_map, use_query_map},
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 #[component]
 pub fn BankListPage() -> impl IntoView {
     let query = use_query_map();
-    let refresh = RwSignal::new(0u32);
-    let filter = move || {
-        let q = query.read();
+    let filter = query.with_untracked(|q| {
         let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
         BankFilter {
             q: get("q"),
@@ -27,18 +23,30 @@ pub fn BankListPage() -> impl IntoView {
             status: get("status"),
             page: get("page").and_then(|p| p.parse().ok()),
         }
-    };
-    let data = Resource::new(move || (filter(), refresh.get()), |(f, _)| api::bank_list(f));
+    });
     view! {
         <Title text=format!("{} — {}", t().bank_title, t().app_name) />
         <h1>{t().bank_title}</h1>
+        <crate::app::organizer::Console part=crate::app::organizer::Part::Bank(filter) />
+    }
+}
+
+#[component]
+pub(crate) fn BankConsole(filter: BankFilter) -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let f = filter.clone();
+    let data = Resource::new(move || refresh.get(), move |_| api::bank_list(f.clone()));
+    view! {
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! { <Bank page filter=filter() refresh /> }.into_any(),
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
-                }
-            })}
+            {move || {
+                let filter = filter.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(page) => view! { <Bank page filter refresh /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
 }
@@ -112,7 +120,7 @@ fn Bank(page: BankPage, filter: BankFilter, refresh: RwSignal<u32>) -> impl Into
             <button type="submit" class="btn">{t().bank_filter}</button>
         </form>
         <div class="actions">
-            <A href="/quan-tri/cau-hoi/moi" attr:class="btn btn-primary">{t().bank_new}</A>
+            <a href="/quan-tri/cau-hoi/moi" class="btn btn-primary">{t().bank_new}</a>
             <a class="btn" href="/api/v1/admin/questions/files/export.xlsx" download="">{t().bank_export}" (XLSX)"</a>
             <a class="btn" href="/api/v1/admin/questions/files/export.csv" download="">{t().bank_export}" (CSV)"</a>
         </div>
@@ -142,7 +150,7 @@ fn Bank(page: BankPage, filter: BankFilter, refresh: RwSignal<u32>) -> impl Into
                                 <td>{if retired { t().bank_retired } else { t().bank_active }}</td>
                                 <td>{q.version}</td>
                                 <td class="row-actions">
-                                    <A href=format!("/quan-tri/cau-hoi/{id}")>{t().bank_edit}</A>
+                                    <a href=format!("/quan-tri/cau-hoi/{id}")>{t().bank_edit}</a>
                                     <button type="button" class="btn btn-quiet btn-small" on:click=move |_| { status_action.dispatch((id, !retired)); }>
                                         {if retired { t().bank_restore } else { t().bank_retire }}
                                     </button>
@@ -154,8 +162,8 @@ fn Bank(page: BankPage, filter: BankFilter, refresh: RwSignal<u32>) -> impl Into
             </table>
         </div>
         <nav class="actions" aria-label=t().bank_page>
-            {(page.page > 1).then(|| view! { <A href=page_href(&filter, page.page - 1) attr:class="btn">{t().bank_prev}</A> })}
-            {(page.page < page.pages).then(|| view! { <A href=page_href(&filter, page.page + 1) attr:class="btn">{t().bank_next}</A> })}
+            {(page.page > 1).then(|| view! { <a href=page_href(&filter, page.page - 1) class="btn">{t().bank_prev}</a> })}
+            {(page.page < page.pages).then(|| view! { <a href=page_href(&filter, page.page + 1) class="btn">{t().bank_next}</a> })}
         </nav>
         <Import refresh />
         <Topics topics=page.topics refresh />
@@ -276,18 +284,28 @@ fn Topics(topics: Vec<TopicDto>, refresh: RwSignal<u32>) -> impl IntoView {
 #[component]
 pub fn BankEditPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
-    let data = Resource::new(id, |id| async move {
-        let topics = api::list_topics().await?;
-        let item = match id {
-            Some(id) => Some(api::bank_get(id).await?),
-            None => None,
-        };
-        Ok::<_, crate::error::AppError>((topics, item))
-    });
+    let id = params.read_untracked().get("id").and_then(|s| Uuid::parse_str(&s).ok());
     view! {
         <Title text=format!("{} — {}", t().bank_title, t().app_name) />
-        <p class="eyebrow"><A href="/quan-tri/cau-hoi">{t().bank_title}</A></p>
+        <p class="eyebrow"><a href="/quan-tri/cau-hoi">{t().bank_title}</a></p>
+        <crate::app::organizer::Console part=crate::app::organizer::Part::BankEdit(id) />
+    }
+}
+
+#[component]
+pub(crate) fn BankEditor(id: Option<Uuid>) -> impl IntoView {
+    let data = Resource::new(
+        || (),
+        move |_| async move {
+            let topics = api::list_topics().await?;
+            let item = match id {
+                Some(id) => Some(api::bank_get(id).await?),
+                None => None,
+            };
+            Ok::<_, crate::error::AppError>((topics, item))
+        },
+    );
+    view! {
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -336,11 +354,10 @@ fn EditForm(topics: Vec<TopicDto>, item: Option<BankItem>) -> impl IntoView {
         };
         async move { api::bank_save(id, draft).await }
     });
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
             if id.is_none() {
-                navigate(&format!("/quan-tri/cau-hoi/{saved}"), Default::default());
+                let _ = window().location().set_href(&format!("/quan-tri/cau-hoi/{saved}"));
             }
         }
     });

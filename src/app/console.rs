@@ -1,5 +1,6 @@
 //! The organizer console: contests and their rounds (weekly helper, close early,
 //! publish, export, clone), the audit log; and the public published results.
+//! The interactive pages are lazy islands: their code loads only on these pages.
 use super::api;
 use super::util::{action_error, ErrorBox};
 use crate::domain::time::{format_hanoi, parse_hanoi_local, to_hanoi_local, DAY, MINUTE};
@@ -8,19 +9,26 @@ use crate::i18n::{round_status_label, t};
 use crate::model::{AdminRound, ContestDto, ContestInput, RoundInput, UnitDto, WeeklyInput};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 #[component]
 pub fn ContestsPage() -> impl IntoView {
+    view! {
+        <Title text=format!("{} — {}", t().contests_title, t().app_name) />
+        <h1>{t().contests_title}</h1>
+        <crate::app::organizer::Console part=crate::app::organizer::Part::Contests />
+    }
+}
+
+#[component]
+pub(crate) fn ContestsConsole() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let data = Resource::new(
         move || refresh.get(),
         |_| async move { Ok::<_, crate::error::AppError>((api::admin_contests().await?, api::list_units().await?)) },
     );
     view! {
-        <Title text=format!("{} — {}", t().contests_title, t().app_name) />
-        <h1>{t().contests_title}</h1>
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -41,7 +49,7 @@ fn ContestList(contests: Vec<ContestDto>) -> impl IntoView {
         <ul class="contest-list">
             {contests.into_iter().map(|c| view! {
                 <li class="card">
-                    <h2><A href=format!("/quan-tri/cuoc-thi/{}", c.id)>{c.title.clone()}</A></h2>
+                    <h2><a href=format!("/quan-tri/cuoc-thi/{}", c.id)>{c.title.clone()}</a></h2>
                     <p class="muted">{c.rounds.len()}" "{t().contest_rounds}</p>
                 </li>
             }).collect_view()}
@@ -143,19 +151,22 @@ fn NewContest(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
 #[component]
 pub fn ContestPage() -> impl IntoView {
     let params = use_params_map();
-    let refresh = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || (params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok()), refresh.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => api::admin_contest(id).await,
-                None => Err(crate::error::AppError::not_found(t().err_contest_not_found)),
-            }
-        },
-    );
+    let id = params.read_untracked().get("id").and_then(|s| Uuid::parse_str(&s).ok());
     view! {
         <Title text=format!("{} — {}", t().contests_title, t().app_name) />
-        <p class="eyebrow"><A href="/quan-tri/cuoc-thi">{t().contests_title}</A></p>
+        <p class="eyebrow"><a href="/quan-tri/cuoc-thi">{t().contests_title}</a></p>
+        {match id {
+            Some(id) => view! { <crate::app::organizer::Console part=crate::app::organizer::Part::Contest(id) /> }.into_any(),
+            None => view! { <ErrorBox error=crate::error::AppError::not_found(t().err_contest_not_found) /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+pub(crate) fn ContestConsole(id: Uuid) -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(move || refresh.get(), move |_| api::admin_contest(id));
+    view! {
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -235,7 +246,7 @@ fn RoundRow(r: AdminRound, act: Action<(Uuid, String), Result<(), crate::error::
                 {(r.status == RoundStatus::Closed && !published).then(|| view! {
                     <button type="button" class="btn btn-small btn-primary" on:click=move |_| { act.dispatch((id, "publish".into())); }>{t().round_publish}</button>
                 })}
-                {published.then(|| view! { <A href=format!("/ket-qua/{id}")>{t().round_results}</A> })}
+                {published.then(|| view! { <a href=format!("/ket-qua/{id}")>{t().round_results}</a> })}
                 <a href=format!("/api/v1/admin/rounds/{id}/export.xlsx") download="">{t().round_export}</a>
                 <button type="button" class="btn btn-small btn-quiet" on:click=move |_| { act.dispatch((id, "clone".into())); }>{t().round_clone}</button>
             </td>

@@ -1,5 +1,6 @@
 //! Home: open and upcoming rounds with their windows and countdowns, and the
-//! participant's own attempts.
+//! participant's own attempts. Rendered on the server; a round is started by a
+//! plain form; only each countdown is an (tiny) island.
 use super::api::{self, HomeView, StartAttempt};
 use super::util::{action_error, server_clock, ErrorBox};
 use crate::domain::time::{format_duration, format_hanoi, format_seconds, DAY};
@@ -11,8 +12,7 @@ use leptos_router::components::A;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let session = expect_context::<super::Session>();
-    let data = Resource::new(move || (session.login.version().get(), session.logout.version().get()), |_| api::home_data());
+    let data = Resource::new(|| (), |_| api::home_data());
     view! {
         <section class="hero">
             <h1>{t().app_name}</h1>
@@ -31,7 +31,7 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn Home(data: HomeView) -> impl IntoView {
-    let (now, _) = server_clock(data.server_now, 1_000);
+    let now = data.server_now;
     let logged_in = data.me.is_some();
     let (open, rest): (Vec<_>, Vec<_>) = data.rounds.into_iter().partition(|r| r.status == RoundStatus::Open);
     let upcoming: Vec<_> = rest.into_iter().filter(|r| r.status == RoundStatus::Upcoming).collect();
@@ -66,7 +66,7 @@ fn countdown(ms: i64) -> String {
 }
 
 #[component]
-fn RoundCard(round: RoundSummary, now: ReadSignal<i64>, logged_in: bool, start: ServerAction<StartAttempt>) -> impl IntoView {
+fn RoundCard(round: RoundSummary, now: i64, logged_in: bool, start: ServerAction<StartAttempt>) -> impl IntoView {
     let r = round;
     let is_open = r.status == RoundStatus::Open;
     let (target, label) = if is_open { (r.closes_at, t().round_closes_in) } else { (r.opens_at, t().round_opens_in) };
@@ -87,7 +87,7 @@ fn RoundCard(round: RoundSummary, now: ReadSignal<i64>, logged_in: bool, start: 
             view! {
                 <ActionForm action=start attr:class="inline">
                     <input type="hidden" name="round_id" value=r.id.to_string() />
-                    <button type="submit" class="btn btn-primary" disabled=move || start.pending().get()>{t().btn_start}</button>
+                    <button type="submit" class="btn btn-primary">{t().btn_start}</button>
                 </ActionForm>
             }
             .into_any(),
@@ -109,7 +109,7 @@ fn RoundCard(round: RoundSummary, now: ReadSignal<i64>, logged_in: bool, start: 
                 <li>{r.max_attempts}" "{t().round_attempts}</li>
             </ul>
             <p class="countdown">
-                {label}": " <strong class="mono">{move || countdown(target - now.get())}</strong>
+                {label}": " <Countdown target now />
             </p>
             {logged_in.then(|| view! {
                 <p class="muted">
@@ -131,6 +131,13 @@ fn RoundCard(round: RoundSummary, now: ReadSignal<i64>, logged_in: bool, start: 
             </div>
         </article>
     }
+}
+
+/// Time left until `target` on the server's clock, ticking every second.
+#[island]
+fn Countdown(target: i64, now: i64) -> impl IntoView {
+    let (now, _) = server_clock(now, 1_000);
+    view! { <strong class="mono">{move || countdown(target - now.get())}</strong> }
 }
 
 #[component]

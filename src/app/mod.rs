@@ -1,4 +1,7 @@
-//! The Leptos UI: routes, layout and pages. Strings come from `crate::i18n`.
+//! The Leptos UI in islands mode: every page is rendered on the server, and only
+//! the interactive parts (`#[island]`) ship WebAssembly. A participant page loads
+//! the small runtime and its own island's module, nothing of the console's; a page
+//! without islands loads no WebAssembly at all. Strings come from `crate::i18n`.
 pub mod api;
 mod attempt;
 mod auth;
@@ -7,6 +10,7 @@ mod console;
 mod home;
 mod leaderboard;
 mod live;
+mod organizer;
 mod practice;
 mod stats;
 mod study;
@@ -16,23 +20,32 @@ mod util;
 
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Meta, Title};
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path,
+    path, SsrMode,
 };
 
+/// The document around every page (server only): the stylesheet, the island
+/// loader with the page's nonce, and what pages add to `<head>`.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // A fresh nonce per page: the only inline scripts that run are the ones Leptos writes
-    // (hydration, streamed resources), and the Content Security Policy says so.
-    #[cfg(feature = "ssr")]
-    {
-        leptos::nonce::provide_nonce();
-        if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
-            if let Ok(v) = http::HeaderValue::from_str(&crate::server::security::page_policy(&nonce.to_string())) {
-                res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
-            }
+    use leptos_meta::MetaTags;
+    let _ = options;
+    // A fresh nonce per page: the only inline script that runs is the loader below.
+    leptos::nonce::provide_nonce();
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(v) = http::HeaderValue::from_str(&crate::server::security::page_policy(&nonce)) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
+    }
+    let assets = use_context::<crate::server::AppState>().map(|s| s.assets.clone()).unwrap_or_default();
+    let loader = format!("({LOADER})({:?},{:?});", assets.js, assets.wasm);
+    // Outside islands nothing is hydrated: data read for the page is not sent again
+    // (islands switch it back on for what they read themselves).
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
     }
     view! {
         <!DOCTYPE html>
@@ -40,8 +53,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <link rel="stylesheet" href=assets.css.clone() />
+                <link rel="icon" href="/favicon.ico" />
+                <script type="module" nonce=nonce>{loader}</script>
                 <MetaTags />
             </head>
             <body>
@@ -51,65 +65,118 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Shared by every page: who is logged in, refreshed after login and logout.
-#[derive(Clone, Copy)]
-pub struct Session {
-    pub login: ServerAction<api::Login>,
-    pub logout: ServerAction<api::Logout>,
-    pub register: ServerAction<api::Register>,
-    pub me: Resource<Result<Option<crate::model::Me>, crate::error::AppError>>,
+/// Registers the service worker, then, only when the page holds islands, loads the
+/// runtime and hydrates each island in document order (a lazy island fetches its
+/// own module first). `<body data-hydrated>` tells tests and styles it is done.
+#[cfg(feature = "ssr")]
+const LOADER: &str = r#"(js, wasm) => {
+  const body = document.body;
+  const sw = navigator.serviceWorker;
+  const ready = () => {
+    body.dataset.hydrated = "true";
+    // an attempt page opened before the service worker took control asks it to
+    // keep the page, so that a reload works offline
+    if (sw && !sw.controller && location.pathname.startsWith("/bai-thi/")) {
+      sw.ready.then((reg) => reg.active && reg.active.postMessage({ keep: location.href }));
+    }
+  };
+  if (sw) sw.register("/sw.js").catch(() => {});
+  if (!document.querySelector("leptos-island")) { ready(); return; }
+  const owners = [];
+  const walk = async (node, mod) => {
+    for (const el of Array.from(node.children)) {
+      if (el.localName === "leptos-island") {
+        const setOwner = owners[owners.length - 1];
+        if (setOwner) setOwner();
+        const hydrateIsland = mod[el.dataset.component];
+        if (hydrateIsland) await hydrateIsland(el);
+        else console.warn("island without code: " + el.dataset.component);
+        await walk(el, mod);
+      } else if (el.localName === "leptos-children") {
+        owners.push(el.$$on_hydrate);
+        await walk(el, mod);
+        owners.pop();
+      } else {
+        await walk(el, mod);
+      }
+    }
+  };
+  import(js).then(async (mod) => {
+    await mod.default({ module_or_path: wasm });
+    mod.hydrate();
+    await walk(body, mod);
+    ready();
+  });
+}"#;
+
+/// Hints for a page with an island: fetch the runtime and the island's own module
+/// while the page renders (`island` in snake case, as the build names its module).
+#[component]
+pub fn IslandHints(island: &'static str) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos_meta::Link;
+        let assets = use_context::<crate::server::AppState>().map(|s| s.assets.clone()).unwrap_or_default();
+        let chunk = assets.chunk(island).map(|c| c.to_string());
+        view! {
+            <Link rel="modulepreload" href=assets.js.clone() />
+            <Link rel="preload" href=assets.wasm.clone() as_="fetch" type_="application/wasm" crossorigin="" />
+            {chunk.map(|c| view! { <Link rel="preload" href=c as_="fetch" type_="application/wasm" crossorigin="" /> })}
+        }
+        .into_any()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = island;
+        ().into_any()
+    }
 }
+
+/// Who is asking, read once per page on the server.
+#[derive(Clone, Copy)]
+pub struct Viewer(pub Resource<Result<Option<crate::model::Me>, crate::error::AppError>>);
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let login = ServerAction::<api::Login>::new();
-    let logout = ServerAction::<api::Logout>::new();
-    let register = ServerAction::<api::Register>::new();
-    let me = Resource::new(move || (login.version().get(), logout.version().get(), register.version().get()), |_| api::get_me());
-    provide_context(Session { login, logout, register, me });
-    // Marks the page once the wasm has taken over (tests and styles can rely on it).
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
+    let me = Resource::new(|| (), |_| api::get_me());
+    provide_context(Viewer(me));
     view! {
-        <Stylesheet id="leptos" href="/pkg/thi24.css" />
-        <Link rel="icon" href="/favicon.ico" />
         <Meta name="description" content=t().app_tagline />
         <Meta name="theme-color" content="#9b1c1c" />
         <Title text=t().app_name />
+        // Every page waits for its data and is sent whole (`SsrMode::Async`): nothing
+        // streams after `</html>` but the islands' data Leptos appends, which
+        // `security::headers` moves into the body.
         <Router>
             <a class="skip" href="#main">{t().skip_to_content}</a>
             <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=home::HomePage />
-                    <Route path=path!("/dang-nhap") view=auth::LoginPage />
-                    <Route path=path!("/dang-ky") view=auth::RegisterPage />
-                    <Route path=path!("/bai-thi/:id") view=attempt::AttemptPage />
-                    <Route path=path!("/bang-xep-hang/:id") view=leaderboard::LeaderboardPage />
-                    <Route path=path!("/thong-ke/:id") view=stats::StatsPage />
-                    <Route path=path!("/trinh-chieu/:id") view=tv::TvPage />
-                    <Route path=path!("/truc-tiep") view=live::LivePlayPage />
-                    <Route path=path!("/trinh-chieu/truc-tiep/:id") view=live::LiveScreenPage />
-                    <Route path=path!("/quan-tri/truc-tiep") view=live::LiveConsolePage />
-                    <Route path=path!("/quan-tri/truc-tiep/:id") view=live::LiveHostPage />
-                    <Route path=path!("/hoc-tap") view=study::StudyIndex />
-                    <Route path=path!("/hoc-tap/:slug") view=study::StudySectionPage />
-                    <Route path=path!("/luyen-tap") view=practice::PracticePage />
-                    <Route path=path!("/quan-tri/cau-hoi") view=bank::BankListPage />
-                    <Route path=path!("/quan-tri/cau-hoi/moi") view=bank::BankEditPage />
-                    <Route path=path!("/quan-tri/cau-hoi/:id") view=bank::BankEditPage />
-                    <Route path=path!("/quan-tri/cuoc-thi") view=console::ContestsPage />
-                    <Route path=path!("/quan-tri/cuoc-thi/:id") view=console::ContestPage />
-                    <Route path=path!("/quan-tri/nhat-ky") view=console::AuditPage />
-                    <Route path=path!("/ket-qua/:id") view=console::ResultsPage />
-                    <Route path=path!("/quan-tri/don-vi") view=units::UnitsPage />
-                    <Route path=path!("/quan-tri/don-vi/:id/danh-sach") view=units::RosterPage />
-                    <Route path=path!("/kich-hoat") view=units::ActivatePage />
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-nhap") view=auth::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-ky") view=auth::RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/bai-thi/:id") view=attempt::AttemptPage ssr=SsrMode::Async />
+                    <Route path=path!("/bang-xep-hang/:id") view=leaderboard::LeaderboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-ke/:id") view=stats::StatsPage ssr=SsrMode::Async />
+                    <Route path=path!("/trinh-chieu/:id") view=tv::TvPage ssr=SsrMode::Async />
+                    <Route path=path!("/truc-tiep") view=live::LivePlayPage ssr=SsrMode::Async />
+                    <Route path=path!("/trinh-chieu/truc-tiep/:id") view=live::LiveScreenPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/truc-tiep") view=live::LiveConsolePage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/truc-tiep/:id") view=live::LiveHostPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoc-tap") view=study::StudyIndex ssr=SsrMode::Async />
+                    <Route path=path!("/hoc-tap/:slug") view=study::StudySectionPage ssr=SsrMode::Async />
+                    <Route path=path!("/luyen-tap") view=practice::PracticePage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/cau-hoi") view=bank::BankListPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/cau-hoi/moi") view=bank::BankEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/cau-hoi/:id") view=bank::BankEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/cuoc-thi") view=console::ContestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/cuoc-thi/:id") view=console::ContestPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/nhat-ky") view=console::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/ket-qua/:id") view=console::ResultsPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/don-vi") view=units::UnitsPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/don-vi/:id/danh-sach") view=units::RosterPage ssr=SsrMode::Async />
+                    <Route path=path!("/kich-hoat") view=units::ActivatePage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="footer">
@@ -121,8 +188,8 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let user = move || session.me.get().and_then(|r| r.ok()).flatten();
+    let Viewer(me) = expect_context::<Viewer>();
+    let logout = ServerAction::<api::Logout>::new();
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">
@@ -133,28 +200,30 @@ fn Header() -> impl IntoView {
                 <A href="/hoc-tap" attr:class="navlink">{t().nav_study}</A>
                 <A href="/luyen-tap" attr:class="navlink">{t().nav_practice}</A>
                 <A href="/truc-tiep" attr:class="navlink">{crate::i18n::tl().nav_live}</A>
-                <Transition fallback=|| ()>
-                    {move || match user() {
-                        Some(me) => view! {
-                            {matches!(me.role, crate::model::Role::Admin | crate::model::Role::Organizer)
-                                .then(|| view! {
-                                    <A href="/quan-tri/cuoc-thi" attr:class="navlink">{t().nav_contests}</A>
-                                    <A href="/quan-tri/cau-hoi" attr:class="navlink">{t().nav_bank}</A>
-                                    <A href="/quan-tri/don-vi" attr:class="navlink">{t().nav_units}</A>
-                                    <A href="/quan-tri/truc-tiep" attr:class="navlink">{crate::i18n::tl().console_title}</A>
-                                })}
-                            {(me.role == crate::model::Role::Admin).then(|| view! { <A href="/quan-tri/nhat-ky" attr:class="navlink">{t().nav_audit}</A> })}
-                            <span class="who">{t().logged_in_as}", " <strong>{me.full_name}</strong></span>
-                            <ActionForm action=session.logout attr:class="inline">
-                                <button type="submit" class="btn btn-quiet">{t().nav_logout}</button>
-                            </ActionForm>
-                        }.into_any(),
-                        None => view! {
-                            <A href="/dang-nhap" attr:class="btn btn-quiet">{t().nav_login}</A>
-                            <A href="/dang-ky" attr:class="btn btn-primary">{t().nav_register}</A>
-                        }.into_any(),
-                    }}
-                </Transition>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match me.await.ok().flatten() {
+                            Some(me) => view! {
+                                {matches!(me.role, crate::model::Role::Admin | crate::model::Role::Organizer)
+                                    .then(|| view! {
+                                        <A href="/quan-tri/cuoc-thi" attr:class="navlink">{t().nav_contests}</A>
+                                        <A href="/quan-tri/cau-hoi" attr:class="navlink">{t().nav_bank}</A>
+                                        <A href="/quan-tri/don-vi" attr:class="navlink">{t().nav_units}</A>
+                                        <A href="/quan-tri/truc-tiep" attr:class="navlink">{crate::i18n::tl().console_title}</A>
+                                    })}
+                                {(me.role == crate::model::Role::Admin).then(|| view! { <A href="/quan-tri/nhat-ky" attr:class="navlink">{t().nav_audit}</A> })}
+                                <span class="who">{t().logged_in_as}", " <strong>{me.full_name}</strong></span>
+                                <ActionForm action=logout attr:class="inline">
+                                    <button type="submit" class="btn btn-quiet">{t().nav_logout}</button>
+                                </ActionForm>
+                            }.into_any(),
+                            None => view! {
+                                <A href="/dang-nhap" attr:class="btn btn-quiet">{t().nav_login}</A>
+                                <A href="/dang-ky" attr:class="btn btn-primary">{t().nav_register}</A>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
             </nav>
         </header>
     }

@@ -1,10 +1,15 @@
 //! Practice: untimed questions by topic or mixed, with the answer, the
 //! explanation and the source as soon as one answers. Never counted.
+//!
+//! The page is rendered on the server with a first question; the `Drill` island
+//! answers and moves on without reloading. Without JavaScript the same form is a
+//! GET of `/luyen-tap?chu-de=&cau=&chon=`, answered by the server.
 use super::api;
 use super::util::ErrorBox;
 use crate::error::AppError;
 use crate::i18n::{source_title, t};
 use crate::model::{PracticeFeedback, PracticeQuestion, TopicDto, TopicStat};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -14,10 +19,27 @@ use uuid::Uuid;
 #[component]
 pub fn PracticePage() -> impl IntoView {
     let query = use_query_map();
-    let topic = move || query.read().get("chu-de").filter(|s| !s.is_empty());
+    let (topic, asked) = query.with_untracked(|q| {
+        let topic = q.get("chu-de").filter(|s| !s.is_empty());
+        let id = |k: &str| q.get(k).and_then(|s| Uuid::parse_str(&s).ok());
+        (topic, id("cau").zip(id("chon")))
+    });
     let topics = Resource::new(|| (), |_| api::list_topics());
-    // Counts answers given here, so that the summary follows them.
-    let answered = RwSignal::new(0u32);
+    let first_topic = topic.clone();
+    let first = Resource::new(
+        || (),
+        move |_| {
+            let topic = first_topic.clone();
+            async move {
+                match asked {
+                    Some((q, o)) => api::practice_checked(q, o).await.map(|(q, f)| (q, Some(f))),
+                    None => api::practice_next(topic, vec![]).await.map(|q| (q, None)),
+                }
+            }
+        },
+    );
+    let summary = Resource::new(|| (), |_| api::practice_summary());
+    let current = topic.clone();
     view! {
         <Title text=format!("{} — {}", t().practice_title, t().app_name) />
         <section class="hero">
@@ -25,15 +47,32 @@ pub fn PracticePage() -> impl IntoView {
             <p>{t().practice_intro}</p>
         </section>
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
-            {move || Suspend::new(async move {
-                match topics.await {
-                    Ok(list) => view! { <TopicNav topics=list current=topic() /> }.into_any(),
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
-                }
-            })}
+            {move || {
+                let current = current.clone();
+                Suspend::new(async move {
+                    match topics.await {
+                        Ok(list) => view! { <TopicNav topics=list current /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
-        {move || view! { <Drill topic=topic() answered /> }}
-        <Summary answered />
+        <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
+            {move || {
+                let topic = topic.clone();
+                Suspend::new(async move {
+                    let summary = summary.await.ok().flatten();
+                    match first.await {
+                        Ok((question, feedback)) => view! {
+                            <super::IslandHints island="drill" />
+                            <Drill topic question feedback chose=asked.map(|(_, o)| o) summary />
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 
@@ -54,125 +93,132 @@ fn TopicNav(topics: Vec<TopicDto>, current: Option<String>) -> impl IntoView {
     }
 }
 
+fn next_href(topic: &Option<String>) -> String {
+    match topic {
+        Some(s) => format!("/luyen-tap?chu-de={s}"),
+        None => "/luyen-tap".into(),
+    }
+}
+
 /// One question at a time: choose, check, read why, go on.
-#[component]
-fn Drill(topic: Option<String>, answered: RwSignal<u32>) -> impl IntoView {
-    let recent = StoredValue::new(Vec::<Uuid>::new());
-    let question = RwSignal::new(None::<Result<PracticeQuestion, AppError>>);
-    let chosen = RwSignal::new(None::<Uuid>);
-    let feedback = RwSignal::new(None::<Result<PracticeFeedback, AppError>>);
+#[island(lazy)]
+fn Drill(
+    topic: Option<String>,
+    question: PracticeQuestion,
+    feedback: Option<PracticeFeedback>,
+    chose: Option<Uuid>,
+    summary: Option<Vec<TopicStat>>,
+) -> impl IntoView {
+    let recent = StoredValue::new(vec![question.question_id]);
+    let chosen = RwSignal::new(chose);
+    let question = RwSignal::new(Ok::<_, AppError>(question));
+    let feedback = RwSignal::new(feedback.map(Ok::<_, AppError>));
+    let summary = RwSignal::new(summary);
     let busy = RwSignal::new(false);
-    let load = {
+    let next_link = next_href(&topic);
+    let load = move || {
         let topic = topic.clone();
-        move || {
-            let topic = topic.clone();
-            busy.set(true);
-            spawn_local(async move {
-                let r = api::practice_next(topic, recent.get_value()).await;
-                if let Ok(q) = &r {
-                    recent.update_value(|v| {
-                        v.push(q.question_id);
-                        if v.len() > 30 {
-                            v.remove(0);
-                        }
-                    });
-                }
-                chosen.set(None);
-                feedback.set(None);
-                question.set(Some(r));
-                busy.set(false);
-            });
-        }
+        busy.set(true);
+        spawn_local(async move {
+            let r = api::practice_next(topic, recent.get_value()).await;
+            if let Ok(q) = &r {
+                recent.update_value(|v| {
+                    v.push(q.question_id);
+                    if v.len() > 30 {
+                        v.remove(0);
+                    }
+                });
+            }
+            chosen.set(None);
+            feedback.set(None);
+            question.set(r);
+            busy.set(false);
+        });
     };
-    // The first question loads in the browser (practice is drawn at random).
-    let first = load.clone();
-    Effect::new(move |_| first());
-    let check = move || {
-        let (Some(Ok(q)), Some(o)) = (question.get_untracked(), chosen.get_untracked()) else { return };
+    let check = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Ok(q), Some(o)) = (question.get_untracked(), chosen.get_untracked()) else { return };
         busy.set(true);
         spawn_local(async move {
             feedback.set(Some(api::practice_answer(q.question_id, o).await));
             busy.set(false);
-            answered.update(|n| *n += 1);
+            if let Ok(s) = api::practice_summary().await {
+                summary.set(s);
+            }
         });
+    };
+    let body = move || match question.get() {
+        Err(error) => Either::Left(view! { <ErrorBox error /> }),
+        Ok(q) => {
+            let answered = move || feedback.with(|f| f.is_some());
+            let fb = move || feedback.get().and_then(|f| f.ok());
+            Either::Right(view! {
+                <input type="hidden" name="cau" value=q.question_id.to_string() />
+                <fieldset class="question">
+                    <legend>
+                        <span class="qnum">{q.topic_name.clone()}</span>
+                        <span class="stem">{q.stem.clone()}</span>
+                    </legend>
+                    <div class="options">
+                        {q.options.iter().map(|o| {
+                            let oid = o.id;
+                            let id = format!("p-{oid}");
+                            let state = move || match fb() {
+                                Some(f) if f.correct_option_id == oid => "option right",
+                                Some(_) if chosen.get() == Some(oid) => "option wrong",
+                                _ => "option",
+                            };
+                            view! {
+                                <label class=state for=id.clone()>
+                                    <input type="radio" id=id.clone() name="chon" value=oid.to_string() required
+                                        prop:checked=move || chosen.get() == Some(oid)
+                                        prop:disabled=answered
+                                        on:change=move |_| chosen.set(Some(oid)) />
+                                    <span class="text">{o.text.clone()}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                {move || match feedback.get() {
+                    None => EitherOf3::A(view! {
+                        <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{t().practice_check}</button>
+                    }),
+                    Some(Err(error)) => EitherOf3::B(view! { <ErrorBox error /> }),
+                    Some(Ok(f)) => EitherOf3::C(view! {
+                        <div class=if f.correct { "feedback right" } else { "feedback wrong" } role="status">
+                            <p class="verdict"><strong>{if f.correct { t().practice_right } else { t().practice_wrong }}</strong></p>
+                            <p><em>{t().explanation}": "</em>{f.explanation.clone()}</p>
+                            <p class="cite">{t().citation}": "{source_title(&f.source).to_string()}" — "{f.passage.clone()}</p>
+                        </div>
+                    }),
+                }}
+            })
+        }
     };
     view! {
         <section class="card practice" aria-live="polite">
-            {move || match question.get() {
-                None => view! { <p>{t().loading}</p> }.into_any(),
-                Some(Err(error)) => view! { <ErrorBox error /> }.into_any(),
-                Some(Ok(q)) => {
-                    let answered = move || feedback.get().is_some();
-                    let fb = move || feedback.get().and_then(|f| f.ok());
-                    view! {
-                        <fieldset class="question">
-                            <legend>
-                                <span class="qnum">{q.topic_name.clone()}</span>
-                                <span class="stem">{q.stem.clone()}</span>
-                            </legend>
-                            <div class="options">
-                                {q.options.iter().map(|o| {
-                                    let oid = o.id;
-                                    let id = format!("p-{oid}");
-                                    let label_for = id.clone();
-                                    let state = move || match fb() {
-                                        Some(f) if f.correct_option_id == oid => "option right",
-                                        Some(_) if chosen.get() == Some(oid) => "option wrong",
-                                        _ => "option",
-                                    };
-                                    view! {
-                                        <label class=state for=label_for>
-                                            <input type="radio" id=id name="practice" value=oid.to_string()
-                                                prop:checked=move || chosen.get() == Some(oid)
-                                                prop:disabled=answered
-                                                on:change=move |_| chosen.set(Some(oid)) />
-                                            <span class="text">{o.text.clone()}</span>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </div>
-                        </fieldset>
-                        {move || match feedback.get() {
-                            None => view! {
-                                <button type="button" class="btn btn-primary" on:click=move |_| check()
-                                    disabled=move || chosen.get().is_none() || busy.get()>{t().practice_check}</button>
-                            }.into_any(),
-                            Some(Err(error)) => view! { <ErrorBox error /> }.into_any(),
-                            Some(Ok(f)) => view! {
-                                <div class=if f.correct { "feedback right" } else { "feedback wrong" } role="status">
-                                    <p class="verdict"><strong>{if f.correct { t().practice_right } else { t().practice_wrong }}</strong></p>
-                                    <p><em>{t().explanation}": "</em>{f.explanation.clone()}</p>
-                                    <p class="cite">{t().citation}": "{source_title(&f.source).to_string()}" — "{f.passage.clone()}</p>
-                                </div>
-                            }.into_any(),
-                        }}
-                    }.into_any()
-                }
-            }}
+            <form method="get" action="/luyen-tap" on:submit=check>
+                {topic_input(&next_link)}
+                {body}
+            </form>
             <div class="actions">
-                <button type="button" class="btn" on:click={
-                    let load = load.clone();
-                    move |_| load()
-                } disabled=move || busy.get()>{t().practice_next}</button>
+                <button type="button" class="btn script-only" on:click=move |_| load() disabled=move || busy.get()>{t().practice_next}</button>
+                <a class="btn noscript-only" href=next_link.clone()>{t().practice_next}</a>
             </div>
         </section>
+        {move || match summary.get() {
+            Some(stats) => Either::Left(view! { <SummaryTable stats /> }),
+            None => Either::Right(view! { <p class="muted">{t().practice_login_hint}</p> }),
+        }}
     }
 }
 
-#[component]
-fn Summary(answered: RwSignal<u32>) -> impl IntoView {
-    let summary = Resource::new(move || answered.get(), |_| api::practice_summary());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(Some(stats)) => view! { <SummaryTable stats /> }.into_any(),
-                    Ok(None) => view! { <p class="muted">{t().practice_login_hint}</p> }.into_any(),
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+/// The topic, carried by the plain form.
+fn topic_input(next_link: &str) -> Option<impl IntoView> {
+    next_link
+        .strip_prefix("/luyen-tap?chu-de=")
+        .map(|slug| view! { <input type="hidden" name="chu-de" value=slug.to_string() /> })
 }
 
 #[component]
@@ -182,7 +228,7 @@ fn SummaryTable(stats: Vec<TopicStat>) -> impl IntoView {
         <section aria-labelledby="sum-h" class="card">
             <h2 id="sum-h">{t().practice_summary}</h2>
             {weakest.map(|w| view! {
-                <p>{t().practice_weakest}": " <A href=format!("/luyen-tap?chu-de={}", w.slug)>{w.name.clone()}</A></p>
+                <p>{t().practice_weakest}": " <a href=format!("/luyen-tap?chu-de={}", w.slug)>{w.name.clone()}</a></p>
             })}
             <div class="table-wrap">
                 <table>
@@ -194,7 +240,7 @@ fn SummaryTable(stats: Vec<TopicStat>) -> impl IntoView {
                     <tbody>
                         {stats.into_iter().map(|s| view! {
                             <tr>
-                                <td><A href=format!("/luyen-tap?chu-de={}", s.slug)>{s.name.clone()}</A></td>
+                                <td><a href=format!("/luyen-tap?chu-de={}", s.slug)>{s.name.clone()}</a></td>
                                 <td>{s.answered}</td>
                                 <td>{if s.answered == 0 { t().practice_none_yet.to_string() } else { format!("{}/{} ({}%)", s.correct, s.answered, s.correct * 100 / s.answered) }}</td>
                             </tr>

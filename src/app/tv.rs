@@ -1,5 +1,6 @@
 //! The projector / TV page of a round: counters, the top ten and the leading
-//! units in large type, updated live over server-sent events with no reload.
+//! units in large type, updated live over server-sent events with no reload (a
+//! lazy island: its code never weighs on a participant's page).
 use super::api;
 use super::util::{percent, ErrorBox};
 use crate::domain::time::format_seconds;
@@ -13,35 +14,39 @@ use uuid::Uuid;
 #[component]
 pub fn TvPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
-    let initial = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => api::get_live_board(id).await,
-            None => Err(crate::error::AppError::not_found(t().err_round_not_found)),
-        }
-    });
-    let live = RwSignal::new(None::<LiveBoard>);
-    let connected = RwSignal::new(false);
-    // browser only: effects do not run while rendering on the server
-    Effect::new(move |_| {
-        if let Some(id) = id() {
-            listen(id, live, connected);
-        }
-    });
+    let id = params.read_untracked().get("id").and_then(|s| Uuid::parse_str(&s).ok());
+    let initial = Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => api::get_live_board(id).await,
+                None => Err(crate::error::AppError::not_found(t().err_round_not_found)),
+            }
+        },
+    );
     view! {
         <Title text=format!("{} — {}", t().tv_title, t().app_name) />
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
             {move || Suspend::new(async move {
                 match initial.await {
-                    Ok(first) => {
-                        let board = Signal::derive(move || live.get().unwrap_or_else(|| first.clone()));
-                        view! { <TvBoard board connected /> }.into_any()
-                    }
+                    Ok(first) => view! { <crate::app::organizer::Console part=crate::app::organizer::Part::Tv(first) /> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The board as first read, then as the round's event stream sends it.
+#[component]
+pub(crate) fn TvLive(first: LiveBoard) -> impl IntoView {
+    let id = first.round_id;
+    let live = RwSignal::new(None::<LiveBoard>);
+    let connected = RwSignal::new(false);
+    // browser only: effects do not run while rendering on the server
+    Effect::new(move |_| listen(id, live, connected));
+    let board = Signal::derive(move || live.get().unwrap_or_else(|| first.clone()));
+    view! { <TvBoard board connected /> }
 }
 
 /// Follows the round's event stream; the browser reconnects by itself.

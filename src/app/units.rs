@@ -6,16 +6,24 @@ use crate::i18n::t;
 use crate::model::{RosterImport, UnitDto, UnitInput};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 #[component]
 pub fn UnitsPage() -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
-    let units = Resource::new(move || refresh.get(), |_| api::list_units());
     view! {
         <Title text=format!("{} — {}", t().units_title, t().app_name) />
         <h1>{t().units_title}</h1>
+        <crate::app::organizer::Console part=crate::app::organizer::Part::Units />
+    }
+}
+
+/// Units, merges, imports and roles (a lazy island: loaded only on this page).
+#[component]
+pub(crate) fn UnitsConsole() -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let units = Resource::new(move || refresh.get(), |_| api::list_units());
+    view! {
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
             {move || Suspend::new(async move {
                 match units.await {
@@ -101,7 +109,7 @@ fn Units(units: Vec<UnitDto>, refresh: RwSignal<u32>) -> impl IntoView {
                         <tr>
                             <td style=format!("padding-left:{}rem", 0.6 + super::util::unit_depth(&listed, u) as f32 * 1.2)>{u.name.clone()}</td>
                             <td>{u.headcount}</td>
-                            <td><A href=format!("/quan-tri/don-vi/{}/danh-sach", u.id)>{t().units_roster}</A></td>
+                            <td><a href=format!("/quan-tri/don-vi/{}/danh-sach", u.id)>{t().units_roster}</a></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -192,7 +200,7 @@ fn RosterResult(r: RosterImport) -> impl IntoView {
             {(created > 0).then(move || view! {
                 <p class="ok" role="status">{t().roster_created}": "{created}</p>
                 <ul>{by_unit.into_iter().map(|(id, name, n)| view! {
-                    <li><A href=format!("/quan-tri/don-vi/{id}/danh-sach")>{name}</A>": "{n}</li>
+                    <li><a href=format!("/quan-tri/don-vi/{id}/danh-sach")>{name}</a>": "{n}</li>
                 }).collect_view()}</ul>
             })}
         </div>

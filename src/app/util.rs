@@ -60,11 +60,6 @@ pub async fn sleep_ms(ms: u32) {
     let _ = ms;
 }
 
-/// Errors worth retrying: the network, or a busy server.
-pub fn retryable(e: &AppError) -> bool {
-    matches!(e.code, crate::error::ErrorCode::Internal | crate::error::ErrorCode::RateLimited)
-}
-
 /// The browser's FormData (uploads start in the browser; on the server this is never built).
 #[cfg(feature = "hydrate")]
 pub use web_sys::FormData;

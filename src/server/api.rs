@@ -120,7 +120,9 @@ async fn login(State(s): State<AppState>, Peer(peer): Peer, h: HeaderMap, Body(i
 
 async fn logout(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Response> {
     service::logout(&s, auth::token_from(&h)).await?;
-    Ok(with_cookie(StatusCode::OK, auth::clear_cookie(s.config.cookie_secure), serde_json::json!({"ok": true})))
+    let mut res = with_cookie(StatusCode::OK, auth::clear_cookie(s.config.cookie_secure), serde_json::json!({"ok": true}));
+    res.headers_mut().insert("clear-site-data", http::HeaderValue::from_static(auth::CLEAR_SITE_DATA));
+    Ok(res)
 }
 
 async fn me(State(s): State<AppState>, h: HeaderMap) -> ApiResult<Json<Me>> {

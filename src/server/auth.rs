@@ -7,6 +7,8 @@ use sha2::{Digest, Sha256};
 use std::net::{IpAddr, SocketAddr};
 
 pub const SESSION_COOKIE: &str = "thi24_session";
+/// Sent with a logout: the browser drops this site's caches and storage.
+pub const CLEAR_SITE_DATA: &str = "\"cache\", \"storage\"";
 pub const SESSION_TTL_MS: i64 = 30 * 24 * 3_600_000;
 
 /// A new random session token (sent in the cookie) and its hash (stored).

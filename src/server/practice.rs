@@ -36,7 +36,7 @@ pub fn study_sections() -> Result<Vec<StudySection>, String> {
 
 /// A random active question, of `topic` when given, avoiding the ones just seen.
 pub async fn next(state: &AppState, topic: Option<String>, recent: Vec<Uuid>) -> AppResult<PracticeQuestion> {
-    use rand::seq::{IteratorRandom, SliceRandom};
+    use rand::seq::IteratorRandom;
     let topic = topic.filter(|t| !t.is_empty());
     let pool = state.question_pool().await.map_err(internal)?;
     let in_topic: Vec<_> = pool.iter().filter(|p| topic.as_deref().is_none_or(|t| p.topic == t)).collect();
@@ -53,7 +53,18 @@ pub async fn next(state: &AppState, topic: Option<String>, recent: Vec<Uuid>) ->
         }
     };
     let pick = pick.ok_or_else(|| AppError::not_found(t().err_no_practice))?.version_id;
-    let v = state.store.question_version(pick).await.map_err(internal)?.ok_or_else(AppError::internal)?;
+    question(state, pick).await
+}
+
+/// A question version as practice shows it (options shuffled, no answer).
+pub async fn question(state: &AppState, version_id: Uuid) -> AppResult<PracticeQuestion> {
+    use rand::seq::SliceRandom;
+    let v = state
+        .store
+        .question_version(version_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::not_found(t().err_question_not_found))?;
     let topics = state.store.list_topics().await.map_err(internal)?;
     let mut options: Vec<OptionView> = v.options.into_iter().map(|(id, text, _)| OptionView { id, text }).collect();
     options.shuffle(&mut rand::thread_rng());

@@ -1,4 +1,8 @@
 //! The whole HTTP application: JSON API, server functions, pages, static files.
+//!
+//! The browser bundle (`/pkg`, hashed names) is served precompressed (brotli or
+//! gzip, made at build time) and cached for a year; the service worker is always
+//! revalidated.
 use super::state::AppState;
 use crate::app::{shell, App};
 use axum::Router;
@@ -15,7 +19,10 @@ pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let ctx = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(crate::app::api::ctx::RequestUser::default());
+        }
     };
     let server_fns = {
         let ctx = ctx.clone();
@@ -35,6 +42,8 @@ pub fn build(state: AppState) -> Router {
         .route("/api/{*fn_name}", axum::routing::post(server_fns.clone()).get(server_fns))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     Router::new()
+        .nest_service("/pkg", bundle(&state))
+        .route_service("/sw.js", service_worker(&state))
         .merge(uploads)
         .merge(small)
         .leptos_routes_with_context(&state, routes, ctx, {
@@ -48,4 +57,24 @@ pub fn build(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), super::metrics::observe))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// `/pkg/*`: never changed once built (the names carry their hash).
+fn bundle(state: &AppState) -> axum::routing::MethodRouter {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let dir = std::path::Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
+    let files = tower_http::services::ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    axum::routing::get_service(files).layer(SetResponseHeaderLayer::overriding(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+    ))
+}
+
+/// `/sw.js`: the browser checks for a new version at every visit.
+fn service_worker(state: &AppState) -> axum::routing::MethodRouter {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let file = std::path::Path::new(&*state.leptos_options.site_root).join("sw.js");
+    let file = tower_http::services::ServeFile::new(file).precompressed_br().precompressed_gzip();
+    axum::routing::get_service(file)
+        .layer(SetResponseHeaderLayer::overriding(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-cache")))
 }

@@ -1,6 +1,8 @@
 //! Response headers that limit what a page may do: a Content Security Policy
 //! (pages: scripts only with the page's nonce, WebAssembly allowed; everything
 //! else: nothing at all), no framing, no MIME sniffing, no referrer to other sites.
+//! Pages also name their viewer for the service worker, are never cached by the
+//! browser's HTTP cache, and are made a valid document (see `close_document`).
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
@@ -10,7 +12,7 @@ use axum::response::Response;
 pub fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; \
-         style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; worker-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
@@ -22,16 +24,60 @@ fn is_json(res: &Response) -> bool {
 /// For responses that are not pages (JSON, files, streams): nothing may run.
 const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// Leptos appends the data of its islands (`<script>` elements) after the app's
+/// stream, that is after `</html>`, which no HTML parser accepts silently: they
+/// belong at the end of the body. Every page is rendered whole (`SsrMode::Async`),
+/// so the body is already one buffer.
+pub fn close_document(html: &str) -> std::borrow::Cow<'_, str> {
+    const END: &str = "</body></html>";
+    match html.find(END) {
+        Some(at) if at + END.len() < html.len() && html[at + END.len()..].trim_start().starts_with("<script") => {
+            let mut out = String::with_capacity(html.len());
+            out.push_str(&html[..at]);
+            out.push_str(&html[at + END.len()..]);
+            out.push_str(END);
+            std::borrow::Cow::Owned(out)
+        }
+        _ => std::borrow::Cow::Borrowed(html),
+    }
+}
+
+/// Who a page was made for, as the service worker sees it: a hash of the session
+/// (`-` for nobody). When it changes, the pages it kept are dropped.
+pub fn viewer(headers: &axum::http::HeaderMap) -> String {
+    use sha2::{Digest, Sha256};
+    match super::auth::token_from(headers) {
+        Some(token) => hex::encode(&Sha256::digest(format!("viewer:{token}").as_bytes())[..8]),
+        None => "-".into(),
+    }
+}
+
+/// The largest page body rewritten in memory (pages are a few tens of kilobytes).
+const PAGE_LIMIT: usize = 8 * 1024 * 1024;
+
 pub async fn headers(req: Request, next: Next) -> Response {
+    let viewer = viewer(req.headers());
     let mut res = next.run(req).await;
     if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !is_json(&res) {
         // the body limit answers in plain text: say it like every other error
         let e = crate::error::AppError::new(crate::error::ErrorCode::TooLarge, crate::i18n::t().err_too_large);
         res = axum::response::IntoResponse::into_response(super::api::ApiError(e));
     }
+    let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if html && !res.headers().contains_key(header::CONTENT_ENCODING) {
+        let (mut parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, PAGE_LIMIT).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        let fixed = close_document(&text).into_owned();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+        if let Ok(v) = HeaderValue::from_str(&viewer) {
+            parts.headers.insert("x-thi24-viewer", v);
+        }
+        res = Response::from_parts(parts, axum::body::Body::from(fixed));
+    }
     let h = res.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        let html = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
         // a page without a nonce (an error page) gets no script at all
         let policy = if html { "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'" } else { OTHER_POLICY };
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
@@ -40,4 +86,27 @@ pub async fn headers(req: Request, next: Next) -> Response {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_leptos_appends_moves_into_the_body() {
+        let page = "<!DOCTYPE html><html><head></head><body><p>x</p></body></html><script>a=1</script><script>b=2</script>";
+        assert_eq!(close_document(page), "<!DOCTYPE html><html><head></head><body><p>x</p><script>a=1</script><script>b=2</script></body></html>");
+        let whole = "<!DOCTYPE html><html><body></body></html>";
+        assert_eq!(close_document(whole), whole);
+    }
+
+    #[test]
+    fn the_viewer_is_a_hash_of_the_session_or_nobody() {
+        let mut h = axum::http::HeaderMap::new();
+        assert_eq!(viewer(&h), "-");
+        h.insert(header::COOKIE, format!("{}=abc", super::super::auth::SESSION_COOKIE).parse().unwrap());
+        let v = viewer(&h);
+        assert_eq!(v.len(), 16);
+        assert!(!v.contains("abc"));
+    }
 }

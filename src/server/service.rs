@@ -435,6 +435,28 @@ pub async fn submit(state: &AppState, user: &UserRecord, attempt_id: Uuid, predi
     }
 }
 
+/// Saves the answers sent with a submission (each within the deadline's grace, or
+/// refused with the reason), then submits. A refused answer never stops the submission.
+pub async fn submit_with_answers(
+    state: &AppState,
+    user: &UserRecord,
+    attempt_id: Uuid,
+    prediction: Option<i64>,
+    answers: Vec<(Uuid, Uuid)>,
+) -> AppResult<crate::model::SubmitOutcome> {
+    let mut refused = Vec::new();
+    for (question_id, option_id) in answers.into_iter().take(200) {
+        if let Err(e) = save_answer(state, user, attempt_id, question_id, option_id).await {
+            if e.code == crate::error::ErrorCode::Internal {
+                return Err(e);
+            }
+            refused.push(crate::model::RefusedAnswer { question_id, option_id, message: e.message });
+        }
+    }
+    let view = submit(state, user, attempt_id, prediction).await?;
+    Ok(crate::model::SubmitOutcome { view, refused })
+}
+
 pub async fn my_attempts(state: &AppState, user: &UserRecord) -> AppResult<Vec<MyAttempt>> {
     let rounds = state.store.list_rounds().await.map_err(internal)?;
     let attempts = state.store.user_attempts(user.id).await.map_err(internal)?;

@@ -15,6 +15,8 @@ pub struct AppState {
     pub clock: Arc<SystemClock>,
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
+    /// The browser bundle's hashed file names.
+    pub assets: Arc<super::assets::Assets>,
     pool: Arc<RwLock<Option<(crate::domain::Millis, Arc<Vec<PoolEntry>>)>>>,
     units: Arc<RwLock<Option<(std::time::Instant, Arc<Vec<Unit>>)>>>,
     /// The round whose results changed (an attempt started or graded), for live boards.
@@ -120,9 +122,11 @@ const POOL_TTL_MS: i64 = 30_000;
 
 impl AppState {
     pub fn new(store: AnyStore, clock: Arc<SystemClock>, leptos_options: LeptosOptions, config: Config) -> Self {
+        let assets = super::assets::Assets::find(&leptos_options.site_root, &leptos_options.site_pkg_dir, &leptos_options.output_name);
         Self {
             store,
             clock,
+            assets: Arc::new(assets),
             leptos_options,
             config: Arc::new(config),
             pool: Default::default(),

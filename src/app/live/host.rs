@@ -11,19 +11,24 @@ use crate::model::{BankFilter, BankItem, LiveCreateInput, LiveSummary};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 #[component]
 pub fn LiveConsolePage() -> impl IntoView {
-    let sessions = Resource::new(|| (), |_| api::list_live_sessions());
     view! {
         <Title text=format!("{} — {}", tl().console_title, t().app_name) />
         <section class="hero">
             <h1>{tl().console_title}</h1>
             <p>{tl().console_intro}</p>
         </section>
+        <crate::app::organizer::Console part=crate::app::organizer::Part::Live />
+    }
+}
+
+#[component]
+pub(crate) fn LiveConsole() -> impl IntoView {
+    let sessions = Resource::new(|| (), |_| api::list_live_sessions());
+    view! {
         <CreateForm />
         <section class="card" aria-labelledby="sessions-h">
             <h2 id="sessions-h">{tl().sessions}</h2>
@@ -60,7 +65,7 @@ fn SessionTable(list: Vec<LiveSummary>) -> impl IntoView {
                                 <td>{s.title}<br /><small class="muted">{s.total}" "{tl().questions_n}" · "{phase_label(s.phase)}</small></td>
                                 <td><strong>{s.code}</strong></td>
                                 <td>
-                                    <A href=format!("/quan-tri/truc-tiep/{}", s.id) attr:class="btn btn-quiet">{tl().open_host}</A>
+                                    <a href=format!("/quan-tri/truc-tiep/{}", s.id) class="btn btn-quiet">{tl().open_host}</a>
                                 </td>
                             </tr>
                         }
@@ -84,7 +89,6 @@ fn CreateForm() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
-    let navigate = use_navigate();
     let bank = Resource::new(
         move || search.get(),
         |q| {
@@ -105,10 +109,11 @@ fn CreateForm() -> impl IntoView {
             contest_id: Uuid::parse_str(&contest.get_untracked()).ok(),
         };
         busy.set(true);
-        let navigate = navigate.clone();
         spawn_local(async move {
             match api::create_live_session(input).await {
-                Ok(s) => navigate(&format!("/quan-tri/truc-tiep/{}", s.id), Default::default()),
+                Ok(s) => {
+                    let _ = window().location().set_href(&format!("/quan-tri/truc-tiep/{}", s.id));
+                }
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
@@ -218,7 +223,15 @@ fn CreateForm() -> impl IntoView {
 
 #[component]
 pub fn LiveHostPage() -> impl IntoView {
-    super::follow_page(tl().controls, "host", |id, live| view! { <Host id live /> }.into_any())
+    super::follow_page(tl().controls, true, |first| view! { <crate::app::organizer::Console part=crate::app::organizer::Part::LiveHost(first) /> }.into_any())
+}
+
+/// The host's console of one session (a lazy island: never on a participant's page).
+#[component]
+pub(crate) fn HostLive(first: crate::model::LiveView) -> impl IntoView {
+    let id = first.id;
+    let live = super::follow(first, "host");
+    view! { <Host id live /> }
 }
 
 /// Which controls make sense in a phase.

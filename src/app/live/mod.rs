@@ -7,8 +7,10 @@ mod play;
 mod screen;
 
 pub use host::{LiveConsolePage, LiveHostPage};
+pub(crate) use host::{HostLive, LiveConsole};
 pub use play::LivePlayPage;
 pub use screen::LiveScreenPage;
+pub(crate) use screen::ScreenLive;
 
 use crate::app::util::client_now;
 use crate::i18n::tl;
@@ -66,34 +68,41 @@ pub fn listen(id: Uuid, kind: &'static str, live: Live) {
     }
 }
 
-/// A page that follows one session (`:id` in the path): its first view, then the
-/// event stream of `kind` (`host` asks for the host's view); `render` draws it.
-pub fn follow_page(title: &'static str, kind: &'static str, render: fn(Uuid, Live) -> AnyView) -> impl IntoView {
+/// A page that follows one session (`:id` in the path): its first view, read on
+/// the server, handed to the page's island (`render`), which then follows the
+/// event stream.
+pub fn follow_page(title: &'static str, host: bool, render: fn(LiveView) -> AnyView) -> impl IntoView {
     use crate::app::util::ErrorBox;
     let params = leptos_router::hooks::use_params_map();
-    let id = move || params.read().get("id").and_then(|s| Uuid::parse_str(&s).ok());
-    let initial = Resource::new(id, move |id| async move {
-        match id {
-            Some(id) => api::get_live_view(id, kind == "host").await,
-            None => Err(crate::error::AppError::not_found(tl().err_session_not_found)),
-        }
-    });
+    let id = params.read_untracked().get("id").and_then(|s| Uuid::parse_str(&s).ok());
+    let initial = Resource::new(
+        move || id,
+        move |id| async move {
+            match id {
+                Some(id) => api::get_live_view(id, host).await,
+                None => Err(crate::error::AppError::not_found(tl().err_session_not_found)),
+            }
+        },
+    );
     view! {
         <leptos_meta::Title text=format!("{} — {}", title, crate::i18n::t().app_name) />
         <Suspense fallback=|| view! { <p class="card">{crate::i18n::t().loading}</p> }>
             {move || Suspend::new(async move {
                 match initial.await {
-                    Ok(first) => {
-                        let id = first.id;
-                        let live = Live::new(Some(first));
-                        Effect::new(move |_| listen(id, kind, live));
-                        render(id, live)
-                    }
+                    Ok(first) => render(first),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The first view, then the stream of `kind` (in an island, in the browser).
+pub fn follow(first: LiveView, kind: &'static str) -> Live {
+    let id = first.id;
+    let live = Live::new(Some(first));
+    Effect::new(move |_| listen(id, kind, live));
+    live
 }
 
 /// Whole seconds left of the running question, ticking in the browser.

@@ -1,14 +1,18 @@
 //! `/truc-tiep?ma=…`: a participant joins with the code on the screen (logged in,
 //! or as a guest with a name and a unit) and answers on the phone. A reload or a
 //! lost network rejoins the same participant (a cookie, or the account).
+//!
+//! Finding the session and joining it are plain forms (no WebAssembly needed);
+//! only the joined participant's screen is an island.
 use super::api;
 use super::api::LiveEntry;
 use super::{listen, seconds_left, Live, LiveDot, LETTERS};
-use crate::app::util::{form_data, ErrorBox};
+use crate::app::util::{action_error, ErrorBox};
 use crate::domain::live::Phase;
 use crate::error::AppError;
 use crate::i18n::{t, tl};
 use crate::model::{LiveMe, LiveView};
+use leptos::either::{Either, EitherOf5};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -74,82 +78,62 @@ fn CodeForm(code: Option<String>, error: Option<AppError>) -> impl IntoView {
 fn Joined(entry: LiveEntry) -> impl IntoView {
     let id = entry.session.id;
     let ended = entry.session.phase == Phase::Ended;
-    let me = RwSignal::new(entry.me.clone());
-    let (account, units) = (entry.account.clone(), entry.units.clone());
+    let body = match entry.me {
+        Some(me) => view! {
+            <super::super::IslandHints island="live_play" />
+            <LivePlay id me />
+        }
+        .into_any(),
+        None if ended => view! { <p class="card">{tl().ended}</p> }.into_any(),
+        None => view! { <JoinForm id account=entry.account units=entry.units /> }.into_any(),
+    };
     view! {
         <section class="live-play" aria-labelledby="play-h">
             <p class="eyebrow">{tl().code_label}" "{entry.session.code.clone()}</p>
             <h1 id="play-h">{entry.session.title.clone()}</h1>
-            <Show
-                when=move || me.read().is_some()
-                fallback=move || {
-                    if ended {
-                        view! { <p class="card">{tl().ended}</p> }.into_any()
-                    } else {
-                        view! { <JoinForm id me account=account.clone() units=units.clone() /> }.into_any()
-                    }
-                }
-            >
-                <Play id me />
-            </Show>
+            {body}
         </section>
     }
 }
 
+/// Joining is a form posted to the server, which sets the rejoin cookie and
+/// returns to this page (now the participant's screen).
 #[component]
-fn JoinForm(id: Uuid, me: RwSignal<Option<LiveMe>>, account: Option<String>, units: Vec<crate::model::UnitDto>) -> impl IntoView {
-    let error = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
-    let join = move |name: Option<String>, unit: Option<Uuid>| {
-        busy.set(true);
-        spawn_local(async move {
-            match api::join_live(id, name, unit).await {
-                Ok(m) => me.set(Some(m)),
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
-    };
+fn JoinForm(id: Uuid, account: Option<String>, units: Vec<crate::model::UnitDto>) -> impl IntoView {
+    let join = ServerAction::<api::JoinLive>::new();
     let form = match account {
         Some(name) => view! {
             <p>{tl().join_as}" "<strong>{name}</strong></p>
-            <button type="button" class="btn btn-primary btn-big" disabled=move || busy.get() on:click=move |_| join(None, None)>
-                {tl().join_btn}
-            </button>
+            <button type="submit" class="btn btn-primary btn-big">{tl().join_btn}</button>
         }
         .into_any(),
         None => view! {
             <p>{tl().guest_intro}" "<a href="/dang-nhap">{tl().or_login}</a></p>
-            <form
-                class="form"
-                on:submit=move |ev| {
-                    let Some(data) = form_data(ev) else { return };
-                    #[cfg(feature = "hydrate")]
-                    {
-                        let name = data.get("name").as_string();
-                        let unit = data.get("unit_id").as_string().and_then(|u| Uuid::parse_str(&u).ok());
-                        join(name, unit);
-                    }
-                    #[cfg(not(feature = "hydrate"))]
-                    let _ = data;
-                }
-            >
-                <div class="field">
-                    <label for="guest-name">{tl().guest_name}</label>
-                    <input id="guest-name" name="name" autocomplete="name" required minlength="2" maxlength="80" />
-                </div>
-                <crate::app::auth::UnitPicker units />
-                <button type="submit" class="btn btn-primary btn-big" disabled=move || busy.get()>{tl().join_btn}</button>
-            </form>
+            <div class="field">
+                <label for="guest-name">{tl().guest_name}</label>
+                <input id="guest-name" name="name" autocomplete="name" required minlength="2" maxlength="80" />
+            </div>
+            <crate::app::auth::UnitPicker units />
+            <button type="submit" class="btn btn-primary btn-big">{tl().join_btn}</button>
         }
         .into_any(),
     };
     view! {
         <div class="card">
-            {move || error.get().map(|error| view! { <ErrorBox error /> })}
-            {form}
+            <ActionForm action=join attr:class="form">
+                <input type="hidden" name="id" value=id.to_string() />
+                {action_error(move || join.value().get())}
+                {form}
+            </ActionForm>
         </div>
     }
+}
+
+/// The joined participant's screen (a lazy island).
+#[island(lazy)]
+fn LivePlay(id: Uuid, me: LiveMe) -> impl IntoView {
+    let me = RwSignal::new(Some(me));
+    view! { <Play id me /> }
 }
 
 /// The participant's screen, phase by phase.
@@ -215,8 +199,8 @@ fn Play(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
         {move || {
             key.track();
             match live.view.get_untracked() {
-                None => view! { <p class="card">{t().loading}</p> }.into_any(),
-                Some(v) => phase_view(v, me, left, mine, answer, chosen).into_any(),
+                None => Either::Left(view! { <p class="card">{t().loading}</p> }),
+                Some(v) => Either::Right(phase_view(v, me, left, mine, answer, chosen)),
             }
         }}
     }
@@ -232,11 +216,11 @@ fn phase_view(
 ) -> impl IntoView {
     let header = |v: &LiveView| format!("{} {}/{}", tl().question_of, v.index + 1, v.total);
     match (v.phase, v.question.clone()) {
-        (Phase::Lobby, _) => view! { <p class="card live-wait" id="live-phase" data-phase="lobby">{tl().waiting_start}</p> }.into_any(),
+        (Phase::Lobby, _) => EitherOf5::A(view! { <p class="card live-wait" id="live-phase" data-phase="lobby">{tl().waiting_start}</p> }),
         (Phase::Question, Some(q)) | (Phase::Paused, Some(q)) => {
             let position = q.position;
             let paused = v.phase == Phase::Paused;
-            view! {
+            EitherOf5::B(view! {
                 <section class="card live-question" id="live-phase" data-phase=v.phase.as_str() aria-labelledby="q-stem">
                     <p class="eyebrow">{header(&v)}</p>
                     <p class="live-count">
@@ -274,8 +258,7 @@ fn phase_view(
                         }}
                     </p>
                 </section>
-            }
-            .into_any()
+            })
         }
         (Phase::Reveal, Some(q)) | (Phase::Results, Some(q)) => {
             let position = q.position;
@@ -288,7 +271,7 @@ fn phase_view(
                 None => tl().your_none.to_string(),
             };
             let right = v.reveal.as_ref().and_then(|r| q.options.iter().position(|o| o.id == r.correct_option_id));
-            view! {
+            EitherOf5::C(view! {
                 <section class="card live-reveal" id="live-phase" data-phase=v.phase.as_str()>
                     <p class="eyebrow">{header(&v)}</p>
                     <p class=move || if mine_now().and_then(|a| a.correct) == Some(true) { "verdict ok" } else { "verdict" } id="verdict" role="status">
@@ -299,16 +282,14 @@ fn phase_view(
                     })}
                     {v.reveal.map(|r| view! { <p class="hint">{r.explanation}</p> })}
                 </section>
-            }
-            .into_any()
+            })
         }
-        (Phase::Ended, _) => view! {
+        (Phase::Ended, _) => EitherOf5::D(view! {
             <section class="card live-end" id="live-phase" data-phase="ended">
                 <h2>{tl().ended}</h2>
                 <p>{tl().thanks}</p>
             </section>
-        }
-        .into_any(),
-        _ => view! { <p class="card">{t().loading}</p> }.into_any(),
+        }),
+        _ => EitherOf5::E(view! { <p class="card">{t().loading}</p> }),
     }
 }

@@ -9,7 +9,14 @@ use leptos::prelude::*;
 
 #[component]
 pub fn LiveScreenPage() -> impl IntoView {
-    super::follow_page(tl().screen_title, "screen", |_, live| view! { <Screen live /> }.into_any())
+    super::follow_page(tl().screen_title, false, |first| view! { <crate::app::organizer::Console part=crate::app::organizer::Part::LiveScreen(first) /> }.into_any())
+}
+
+/// The projector of one session (a lazy island: never on a participant's page).
+#[component]
+pub(crate) fn ScreenLive(first: LiveView) -> impl IntoView {
+    let live = super::follow(first, "screen");
+    view! { <Screen live /> }
 }
 
 /// The join address as people type it (this site's address).
