@@ -172,11 +172,14 @@ pub struct RefusedAnswer {
     pub message: String,
 }
 
-/// What a submission returns: the graded attempt, and every answer sent with the
-/// submission that the server refused (never dropped silently).
+/// What a submission returns: the graded attempt (its fields, as `GET` of the
+/// attempt gives them), and every answer sent with the submission that the server
+/// refused (never dropped silently).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmitOutcome {
+    #[serde(flatten)]
     pub view: AttemptView,
+    #[serde(default)]
     pub refused: Vec<RefusedAnswer>,
 }
 

@@ -339,6 +339,52 @@ async fn deadline_and_abandoned(backend: Backend) {
     assert!(v["result"]["score"].as_i64().unwrap() <= 1);
 }
 
+/// What the browser's outbox sends with a submission: answers saved first, within
+/// the deadline's grace; those refused come back with the graded attempt.
+async fn submission_reports_refused_answers(backend: Backend) {
+    let Some(app) = spawn_app(backend, Config::default()).await else {
+        return;
+    };
+    let b = &app.base;
+    let now = app.state.now();
+    let round = create_round(&app, json!({"title": "Vòng mất mạng", "opens_at": now - 1_000, "closes_at": now + 3_600_000, "question_count": 5, "duration_ms": 60_000, "max_attempts": 2})).await;
+
+    // within the grace: the answers sent with the submission count
+    let c = logged_in(&app, 70).await;
+    let view: Value = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap().json().await.unwrap();
+    let items = view["items"].as_array().unwrap();
+    let pair = |i: usize, k: usize| json!({"question_id": items[i]["question_id"], "option_id": items[i]["options"][k]["id"]});
+    app.clock.advance(60_000 + 3_000);
+    let (s, out) = status_and_body(c.post(format!("{b}/api/v1/attempts/{}/submit", view["id"].as_str().unwrap())).json(&json!({"answers": [pair(0, 1), pair(1, 2)]})).send().await.unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    assert_eq!(out["refused"], json!([]));
+    assert_eq!(out["status"], "submitted");
+    let saved = app.state.store.attempt_items(view["id"].as_str().unwrap().parse().unwrap()).await.unwrap();
+    assert_eq!(saved.iter().filter(|i| i.chosen_option_id.is_some()).count(), 2);
+
+    // after it (the phone was offline): graded without them, and every one is named
+    let c = logged_in(&app, 71).await;
+    let view: Value = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap().json().await.unwrap();
+    let items = view["items"].as_array().unwrap();
+    let pair = |i: usize, k: usize| json!({"question_id": items[i]["question_id"], "option_id": items[i]["options"][k]["id"]});
+    app.clock.advance(60_000 + 6_000);
+    let (s, out) = status_and_body(c.post(format!("{b}/api/v1/attempts/{}/submit", view["id"].as_str().unwrap())).json(&json!({"prediction": 3, "answers": [pair(0, 0), pair(2, 1)]})).send().await.unwrap()).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    let refused = out["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 2, "{out}");
+    assert_eq!(refused[0]["question_id"], items[0]["question_id"]);
+    assert_eq!(refused[1]["option_id"], items[2]["options"][1]["id"]);
+    assert!(refused.iter().all(|r| !r["message"].as_str().unwrap().is_empty()));
+    assert_eq!(out["status"], "expired");
+    let saved = app.state.store.attempt_items(view["id"].as_str().unwrap().parse().unwrap()).await.unwrap();
+    assert!(saved.iter().all(|i| i.chosen_option_id.is_none()));
+
+    // the same submission again changes nothing (the outbox may resend it)
+    let (s, again) = status_and_body(c.post(format!("{b}/api/v1/attempts/{}/submit", view["id"].as_str().unwrap())).json(&json!({"prediction": 3, "answers": [pair(0, 0)]})).send().await.unwrap()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(again["result"]["score"], out["result"]["score"]);
+}
+
 async fn concurrent_submits(backend: Backend) {
     let Some(app) = spawn_app(backend, Config::default()).await else {
         return;
@@ -484,5 +530,6 @@ both_backends!(
     concurrent_submits,
     concurrent_starts,
     pages_render,
-    malformed_paths
+    malformed_paths,
+    submission_reports_refused_answers
 );

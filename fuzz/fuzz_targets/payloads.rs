@@ -4,10 +4,10 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use thi24::error::ErrorCode;
-use thi24::server::payload::{answer_option, submit_prediction};
+use thi24::server::payload::{answer_option, submission};
 
 fuzz_target!(|data: &[u8]| {
-    for result in [answer_option(data).map(|_| ()), submit_prediction(data).map(|_| ())] {
+    for result in [answer_option(data).map(|_| ()), submission(data).map(|_| ())] {
         if let Err(e) = result {
             assert!(matches!(e.code, ErrorCode::InvalidInput | ErrorCode::Validation), "{e:?}");
         }

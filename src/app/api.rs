@@ -163,23 +163,6 @@ pub async fn get_attempt(id: Uuid) -> Result<AttemptView, AppError> {
     crate::server::service::attempt_view(&state, &user, id).await
 }
 
-#[server(input = leptos::server_fn::codec::Json)]
-pub async fn save_answer(attempt_id: Uuid, question_id: Uuid, option_id: Uuid) -> Result<AnswerAck, AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user(&state).await?;
-    crate::server::service::save_answer(&state, &user, attempt_id, question_id, option_id).await
-}
-
-/// Submits the attempt. `unsaved` carries answers whose save was not yet
-/// acknowledged (a dropped network): they are saved first, within the deadline's
-/// grace; those the server refuses are returned with the graded attempt.
-#[server(input = leptos::server_fn::codec::Json)]
-pub async fn submit_attempt(attempt_id: Uuid, prediction: Option<i64>, unsaved: Vec<(Uuid, Uuid)>) -> Result<SubmitOutcome, AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user(&state).await?;
-    crate::server::service::submit_with_answers(&state, &user, attempt_id, prediction, unsaved).await
-}
-
 /// The quiz as a plain form (a browser without JavaScript): every answer chosen,
 /// the prediction, then the result page.
 #[server]
@@ -198,12 +181,6 @@ pub async fn submit_attempt_form(
     crate::server::service::submit_with_answers(&state, &user, attempt_id, prediction, answers).await?;
     leptos_axum::redirect(&format!("/bai-thi/{attempt_id}"));
     Ok(())
-}
-
-/// The server's clock, to correct the browser's.
-#[server]
-pub async fn server_time() -> Result<i64, AppError> {
-    Ok(ctx::state()?.now())
 }
 
 #[server]
@@ -277,13 +254,6 @@ pub async fn list_topics() -> Result<Vec<TopicDto>, AppError> {
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn practice_next(topic: Option<String>, recent: Vec<Uuid>) -> Result<PracticeQuestion, AppError> {
     crate::server::practice::next(&ctx::state()?, topic, recent.into_iter().take(50).collect()).await
-}
-
-#[server(input = leptos::server_fn::codec::Json)]
-pub async fn practice_answer(question_id: Uuid, option_id: Uuid) -> Result<PracticeFeedback, AppError> {
-    let state = ctx::state()?;
-    let user = ctx::user(&state).await?;
-    crate::server::practice::answer(&state, user.as_ref(), question_id, option_id).await
 }
 
 /// A practice answer checked without JavaScript (a plain GET form): the question

@@ -12,6 +12,7 @@ mod leaderboard;
 mod live;
 mod organizer;
 mod practice;
+mod rest;
 mod stats;
 mod study;
 mod tv;

@@ -4,8 +4,8 @@
 //! The page is rendered on the server with a first question; the `Drill` island
 //! answers and moves on without reloading. Without JavaScript the same form is a
 //! GET of `/luyen-tap?chu-de=&cau=&chon=`, answered by the server.
-use super::api;
 use super::util::ErrorBox;
+use super::{api, rest};
 use crate::error::AppError;
 use crate::i18n::{source_title, t};
 use crate::model::{PracticeFeedback, PracticeQuestion, TopicDto, TopicStat};
@@ -81,7 +81,7 @@ fn TopicNav(topics: Vec<TopicDto>, current: Option<String>) -> impl IntoView {
     let link = |slug: Option<String>, name: String, current: &Option<String>| {
         let here = *current == slug;
         let href = slug.map(|s| format!("/luyen-tap?chu-de={s}")).unwrap_or_else(|| "/luyen-tap".into());
-        view! { <li><A href=href attr:class=if here { "chip current" } else { "chip" } attr:aria-current=here.then_some("page")>{name}</A></li> }
+        view! { <li><a href=href class=if here { "chip current" } else { "chip" } aria-current=here.then_some("page")>{name}</a></li> }
     };
     view! {
         <nav aria-label=t().practice_choose_topic class="chips">
@@ -91,6 +91,12 @@ fn TopicNav(topics: Vec<TopicDto>, current: Option<String>) -> impl IntoView {
             </ul>
         </nav>
     }
+}
+
+#[derive(serde::Serialize)]
+struct AnswerBody {
+    question_id: Uuid,
+    option_id: Uuid,
 }
 
 fn next_href(topic: &Option<String>) -> String {
@@ -120,7 +126,12 @@ fn Drill(
         let topic = topic.clone();
         busy.set(true);
         spawn_local(async move {
-            let r = api::practice_next(topic, recent.get_value()).await;
+            let recent_ids = recent.get_value().iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",");
+            let url = match &topic {
+                Some(t) => format!("/api/v1/practice/next?topic={t}&recent={recent_ids}"),
+                None => format!("/api/v1/practice/next?recent={recent_ids}"),
+            };
+            let r = rest::get::<PracticeQuestion>(&url).await;
             if let Ok(q) = &r {
                 recent.update_value(|v| {
                     v.push(q.question_id);
@@ -140,10 +151,14 @@ fn Drill(
         let (Ok(q), Some(o)) = (question.get_untracked(), chosen.get_untracked()) else { return };
         busy.set(true);
         spawn_local(async move {
-            feedback.set(Some(api::practice_answer(q.question_id, o).await));
+            let body = AnswerBody { question_id: q.question_id, option_id: o };
+            feedback.set(Some(rest::post::<_, PracticeFeedback>("/api/v1/practice/answer", &body).await));
             busy.set(false);
-            if let Ok(s) = api::practice_summary().await {
-                summary.set(s);
+            // the summary follows (only a signed-in participant has one)
+            if summary.with_untracked(|s| s.is_some()) {
+                if let Ok(s) = rest::get::<Vec<TopicStat>>("/api/v1/me/practice").await {
+                    summary.set(Some(s));
+                }
             }
         });
     };

@@ -146,9 +146,9 @@ fn UnitsSection(board: UnitBoard, view: StatsView) -> impl IntoView {
                 let href = StatsView { round, ..view.clone() }.href(contest);
                 view! {
                     <li>
-                        <A href=href attr:class=if current { "tab current" } else { "tab" } attr:aria-current=current.then_some("page")>
+                        <a href=href class=if current { "tab current" } else { "tab" } aria-current=current.then_some("page")>
                             {title}
-                        </A>
+                        </a>
                     </li>
                 }
             })

@@ -173,11 +173,11 @@ async fn submit(
     h: HeaderMap,
     ApiPath(id): ApiPath<Uuid>,
     body: axum::body::Bytes,
-) -> ApiResult<Json<AttemptView>> {
+) -> ApiResult<Json<SubmitOutcome>> {
     let user = auth::require_user(&s, &h).await?;
-    // The body is optional: an empty one means no prediction.
-    let prediction = super::payload::submit_prediction(&body)?;
-    Ok(Json(service::submit(&s, &user, id, prediction).await?))
+    // The body is optional: an empty one means no prediction and no held-back answers.
+    let (prediction, answers) = super::payload::submission(&body)?;
+    Ok(Json(service::submit_with_answers(&s, &user, id, prediction, answers).await?))
 }
 
 #[derive(Deserialize)]
@@ -545,10 +545,13 @@ async fn study() -> ApiResult<Json<Vec<StudySection>>> {
 #[derive(Deserialize)]
 struct PracticeQuery {
     topic: Option<String>,
+    /// Questions just seen, comma-separated, to avoid (at most 50 are read).
+    recent: Option<String>,
 }
 
 async fn practice_next(State(s): State<AppState>, ApiQuery(q): ApiQuery<PracticeQuery>) -> ApiResult<Json<PracticeQuestion>> {
-    Ok(Json(super::practice::next(&s, q.topic, vec![]).await?))
+    let recent = q.recent.as_deref().unwrap_or("").split(',').filter_map(|r| Uuid::parse_str(r.trim()).ok()).take(50).collect();
+    Ok(Json(super::practice::next(&s, q.topic, recent).await?))
 }
 
 #[derive(Deserialize)]

@@ -24,22 +24,40 @@ fn is_json(res: &Response) -> bool {
 /// For responses that are not pages (JSON, files, streams): nothing may run.
 const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Leptos appends the data of its islands (`<script>` elements) after the app's
-/// stream, that is after `</html>`, which no HTML parser accepts silently: they
-/// belong at the end of the body. Every page is rendered whole (`SsrMode::Async`),
-/// so the body is already one buffer.
-pub fn close_document(html: &str) -> std::borrow::Cow<'_, str> {
+/// Makes a page rendered by Leptos a valid HTML document (the Nu checker finds no
+/// error), without changing the DOM a browser builds from it:
+/// - Leptos appends the data of its islands (`<script>` elements) after the app's
+///   stream, that is after `</html>`: they belong at the end of the body. Every page
+///   is rendered whole (`SsrMode::Async`), so the body is already one buffer.
+/// - its hydration markers are `<!>`, which HTML parses as an empty comment but
+///   reports as a "bogus comment": `<!---->` is the same empty comment, written
+///   validly (never inside a `<script>`, whose text is not markup).
+pub fn valid_document(html: &str) -> String {
     const END: &str = "</body></html>";
-    match html.find(END) {
+    let moved;
+    let html = match html.find(END) {
         Some(at) if at + END.len() < html.len() && html[at + END.len()..].trim_start().starts_with("<script") => {
-            let mut out = String::with_capacity(html.len());
-            out.push_str(&html[..at]);
-            out.push_str(&html[at + END.len()..]);
-            out.push_str(END);
-            std::borrow::Cow::Owned(out)
+            moved = format!("{}{}{END}", &html[..at], &html[at + END.len()..]);
+            moved.as_str()
         }
-        _ => std::borrow::Cow::Borrowed(html),
+        _ => html,
+    };
+    let mut out = String::with_capacity(html.len() + html.len() / 50);
+    let mut rest = html;
+    while let Some(at) = rest.find("<!>").into_iter().chain(rest.find("<script")).min() {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if rest.starts_with("<!>") {
+            out.push_str("<!---->");
+            rest = &rest[3..];
+        } else {
+            let end = rest.find("</script>").map(|e| e + "</script>".len()).unwrap_or(rest.len());
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// Who a page was made for, as the service worker sees it: a hash of the session
@@ -55,8 +73,12 @@ pub fn viewer(headers: &axum::http::HeaderMap) -> String {
 /// The largest page body rewritten in memory (pages are a few tens of kilobytes).
 const PAGE_LIMIT: usize = 8 * 1024 * 1024;
 
+/// The service worker's own policy: it may fetch this site's pages, nothing else.
+const WORKER_POLICY: &str = "default-src 'none'; connect-src 'self'";
+
 pub async fn headers(req: Request, next: Next) -> Response {
     let viewer = viewer(req.headers());
+    let worker = req.uri().path() == "/sw.js";
     let mut res = next.run(req).await;
     if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !is_json(&res) {
         // the body limit answers in plain text: say it like every other error
@@ -68,7 +90,7 @@ pub async fn headers(req: Request, next: Next) -> Response {
         let (mut parts, body) = res.into_parts();
         let bytes = axum::body::to_bytes(body, PAGE_LIMIT).await.unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes);
-        let fixed = close_document(&text).into_owned();
+        let fixed = valid_document(&text);
         parts.headers.remove(header::CONTENT_LENGTH);
         parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
         if let Ok(v) = HeaderValue::from_str(&viewer) {
@@ -77,7 +99,9 @@ pub async fn headers(req: Request, next: Next) -> Response {
         res = Response::from_parts(parts, axum::body::Body::from(fixed));
     }
     let h = res.headers_mut();
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+    if worker {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(WORKER_POLICY));
+    } else if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         // a page without a nonce (an error page) gets no script at all
         let policy = if html { "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'" } else { OTHER_POLICY };
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
@@ -93,11 +117,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_data_leptos_appends_moves_into_the_body() {
-        let page = "<!DOCTYPE html><html><head></head><body><p>x</p></body></html><script>a=1</script><script>b=2</script>";
-        assert_eq!(close_document(page), "<!DOCTYPE html><html><head></head><body><p>x</p><script>a=1</script><script>b=2</script></body></html>");
-        let whole = "<!DOCTYPE html><html><body></body></html>";
-        assert_eq!(close_document(whole), whole);
+    fn pages_become_valid_documents_with_the_same_dom() {
+        let page = "<!DOCTYPE html><html><head></head><body><p>x<!> y</p></body></html><script>a=1</script><script>b=\"<!>\"</script>";
+        assert_eq!(
+            valid_document(page),
+            "<!DOCTYPE html><html><head></head><body><p>x<!----> y</p><script>a=1</script><script>b=\"<!>\"</script></body></html>"
+        );
+        let whole = "<!DOCTYPE html><html><body><!-- a comment --></body></html>";
+        assert_eq!(valid_document(whole), whole);
     }
 
     #[test]

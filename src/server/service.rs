@@ -445,7 +445,7 @@ pub async fn submit_with_answers(
     answers: Vec<(Uuid, Uuid)>,
 ) -> AppResult<crate::model::SubmitOutcome> {
     let mut refused = Vec::new();
-    for (question_id, option_id) in answers.into_iter().take(200) {
+    for (question_id, option_id) in answers.into_iter().take(super::payload::MAX_SUBMITTED_ANSWERS) {
         if let Err(e) = save_answer(state, user, attempt_id, question_id, option_id).await {
             if e.code == crate::error::ErrorCode::Internal {
                 return Err(e);

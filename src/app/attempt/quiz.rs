@@ -5,19 +5,42 @@
 //! network and reports every answer the server refused.
 use super::outbox::{backoff_ms, LocalAttempt, PendingSubmit, Refused};
 use super::{store, ResultView};
-use crate::app::api;
+use crate::app::rest;
 use crate::app::util::{client_now, server_clock, sleep_ms, ErrorBox};
 use crate::domain::time::format_duration;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::t;
-use crate::model::{AttemptView, ItemView, RefusedAnswer, SubmitOutcome};
+use crate::model::{AnswerAck, AttemptView, ItemView, RefusedAnswer, SubmitOutcome};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use serde::{Deserialize, Serialize};
 use leptos::task::spawn_local;
 use std::sync::Arc;
 use uuid::Uuid;
 
 const FORM_ID: &str = "quiz-form";
+
+#[derive(Serialize)]
+struct AnswerBody {
+    option_id: Uuid,
+}
+
+#[derive(Serialize)]
+struct HeldAnswer {
+    question_id: Uuid,
+    option_id: Uuid,
+}
+
+#[derive(Serialize)]
+struct SubmitBody {
+    prediction: Option<i64>,
+    answers: Vec<HeldAnswer>,
+}
+
+#[derive(Deserialize)]
+struct ServerTime {
+    now: i64,
+}
 
 /// Errors after which an answer will never be accepted (the rest are retried).
 fn refused_for_good(e: &AppError) -> bool {
@@ -116,7 +139,11 @@ impl Quiz {
                 }
                 if let Some(s) = submit {
                     // the unacknowledged answers go with the submission, saved first
-                    match api::submit_attempt(self.id, s.prediction, pending.clone()).await {
+                    let body = SubmitBody {
+                        prediction: s.prediction,
+                        answers: pending.iter().map(|(q, o)| HeldAnswer { question_id: *q, option_id: *o }).collect(),
+                    };
+                    match rest::post::<_, SubmitOutcome>(&format!("/api/v1/attempts/{}/submit", self.id), &body).await {
                         Ok(mut outcome) => {
                             let earlier = self.local.with_untracked(|l| l.refused.clone());
                             outcome.refused.extend(earlier.into_iter().map(|r: Refused| RefusedAnswer {
@@ -140,7 +167,8 @@ impl Quiz {
                     continue;
                 }
                 for (q, o) in pending {
-                    match api::save_answer(self.id, q, o).await {
+                    let url = format!("/api/v1/attempts/{}/answers/{q}", self.id);
+                    match rest::put::<_, AnswerAck>(&url, &AnswerBody { option_id: o }).await {
                         Ok(_) => {
                             self.local.update(|l| l.ack(q, o));
                             self.persist();
@@ -223,9 +251,9 @@ pub fn Quiz(view: AttemptView) -> impl IntoView {
         quiz.drain();
         spawn_local(async move {
             let t0 = client_now();
-            if let Ok(server) = api::server_time().await {
+            if let Ok(server) = rest::get::<ServerTime>("/api/v1/time").await {
                 let t1 = client_now();
-                let measured = server - (t0 + t1) / 2;
+                let measured = server.now - (t0 + t1) / 2;
                 offset.set(measured);
                 quiz.local.update(|l| l.offset_ms = Some(measured));
                 quiz.persist();
@@ -348,7 +376,7 @@ pub fn Quiz(view: AttemptView) -> impl IntoView {
         }
     };
     let prompt = view.prediction_prompt.clone();
-    let action = <api::SubmitAttemptForm as ServerFn>::url();
+    let action = <crate::app::api::SubmitAttemptForm as ServerFn>::url();
     let quiz_view = view! {
         <section class="quiz" aria-labelledby="quiz-title">
             <h1 id="quiz-title" class="quiz-title">{view.contest_title.clone()}" — "{view.round_title.clone()}</h1>

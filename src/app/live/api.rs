@@ -41,17 +41,6 @@ pub async fn get_live_view(id: Uuid, host: bool) -> Result<LiveView, AppError> {
     Ok((*crate::server::live::view(&state, id, host).await?.view).clone())
 }
 
-/// The caller's own state in the session; `None` before joining.
-#[server]
-pub async fn get_live_me(id: Uuid) -> Result<Option<LiveMe>, AppError> {
-    use crate::app::api::ctx;
-    let state = ctx::state()?;
-    match crate::server::live::player(&state, &ctx::parts()?.headers, id).await? {
-        Some(p) => Ok(Some(crate::server::live::me_of(&state, &p).await?)),
-        None => Ok(None),
-    }
-}
-
 #[server]
 pub async fn join_live(id: Uuid, name: Option<String>, unit_id: Option<Uuid>) -> Result<LiveMe, AppError> {
     use crate::app::api::ctx;
@@ -60,16 +49,6 @@ pub async fn join_live(id: Uuid, name: Option<String>, unit_id: Option<Uuid>) ->
     let (me, token) = crate::server::live::join(&state, user.as_ref(), id, LiveJoinInput { name, unit_id }).await?;
     ctx::set_cookie(crate::server::live::cookie(&token, state.config.cookie_secure));
     Ok(me)
-}
-
-#[server]
-pub async fn send_live_answer(id: Uuid, position: i64, option_id: Uuid) -> Result<LiveAnswerAck, AppError> {
-    use crate::app::api::ctx;
-    let state = ctx::state()?;
-    let p = crate::server::live::player(&state, &ctx::parts()?.headers, id)
-        .await?
-        .ok_or_else(|| AppError::new(crate::error::ErrorCode::Unauthorized, crate::i18n::tl().err_not_joined))?;
-    crate::server::live::answer(&state, &p, LiveAnswerInputDto { position, option_id }).await
 }
 
 #[server]

@@ -11,7 +11,7 @@ use crate::app::util::{action_error, ErrorBox};
 use crate::domain::live::Phase;
 use crate::error::AppError;
 use crate::i18n::{t, tl};
-use crate::model::{LiveMe, LiveView};
+use crate::model::{LiveAnswerInputDto, LiveMe, LiveView};
 use leptos::either::{Either, EitherOf5};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -151,7 +151,7 @@ fn Play(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
         let k = key.get();
         if prev.is_some() && k.is_some() {
             spawn_local(async move {
-                if let Ok(Some(m)) = api::get_live_me(id).await {
+                if let Ok(m) = crate::app::rest::get::<LiveMe>(&format!("/api/v1/live/{id}/me")).await {
                     me.set(Some(m));
                 }
             });
@@ -173,7 +173,8 @@ fn Play(id: Uuid, me: RwSignal<Option<LiveMe>>) -> impl IntoView {
         chosen.update(|c| c.push((position, option, false)));
         error.set(None);
         spawn_local(async move {
-            match api::send_live_answer(id, position, option).await {
+            let body = LiveAnswerInputDto { position, option_id: option };
+            match crate::app::rest::post::<_, crate::model::LiveAnswerAck>(&format!("/api/v1/live/{id}/answers"), &body).await {
                 Ok(_) => chosen.update(|c| c.iter_mut().filter(|x| x.0 == position).for_each(|x| x.2 = true)),
                 Err(e) => {
                     chosen.update(|c| c.retain(|x| x.0 != position));
