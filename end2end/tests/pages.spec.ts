@@ -6,7 +6,7 @@
 // - Every file of the bundle (`/pkg/…`) is served compressed and cached for a year.
 // - A repeat visit transfers at most 30 KB besides the HTML.
 // - The Nu HTML checker (vnu) finds no error in any of these pages.
-import { test, expect, Browser, BrowserContext, Page } from '@playwright/test';
+import { test, expect, Browser, BrowserContext, Cookie, Page } from '@playwright/test';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -52,11 +52,9 @@ async function load(page: Page, url: string): Promise<Transfer[]> {
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
-/** The participant pages, with a context for each (logged in where it matters). */
-async function participantPages(browser: Browser): Promise<{ ctx: BrowserContext; anon: BrowserContext; pages: string[] }> {
-  // service workers blocked: these are the HTTP-level figures (cache headers, not the worker's cache)
-  const ctx = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 844 } });
-  const anon = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 844 } });
+/** A participant with an attempt in progress, and the participant pages to measure. */
+async function participantPages(browser: Browser): Promise<{ cookies: Cookie[]; pages: string[] }> {
+  const ctx = await browser.newContext();
   const units = await (await ctx.request.get('/api/v1/units')).json();
   const reg = await ctx.request.post('/api/v1/auth/register', {
     data: { full_name: 'Lê Thị Điện Thoại', phone: randomPhone(), unit_id: units[1].id, password: 'mat-khau-123' },
@@ -67,9 +65,10 @@ async function participantPages(browser: Browser): Promise<{ ctx: BrowserContext
   expect(started.status()).toBe(201);
   const attempt = (await started.json()).id;
   const study = await (await ctx.request.get('/api/v1/study')).json();
+  const cookies = await ctx.cookies();
+  await ctx.close();
   return {
-    ctx,
-    anon,
+    cookies,
     pages: [
       '/',
       `/bai-thi/${attempt}`,
@@ -82,10 +81,19 @@ async function participantPages(browser: Browser): Promise<{ ctx: BrowserContext
   };
 }
 
+/** A phone that has never visited (an empty cache), signed in when `cookies` are given.
+ * Service workers are blocked: these are the HTTP-level figures (cache headers, not the worker). */
+async function freshPhone(browser: Browser, cookies: Cookie[]): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 844 } });
+  await ctx.addCookies(cookies);
+  return ctx;
+}
+
 const ANON_PAGES = ['/dang-ky', '/dang-nhap', '/kich-hoat'];
 
+
 test('each participant page loads within 250 KB, its bundle cached for a year, and a repeat visit within 30 KB', async ({ browser, request }) => {
-  const { ctx, anon, pages } = await participantPages(browser);
+  const { cookies, pages } = await participantPages(browser);
   // the service worker is fetched once per visit of a new phone: count it with the first load
   const sw = await request.get('/sw.js', { headers: { 'accept-encoding': 'br, gzip' } });
   expect(sw.status()).toBe(200);
@@ -93,8 +101,9 @@ test('each participant page loads within 250 KB, its bundle cached for a year, a
   const swBytes = (await sw.body()).length;
 
   const report: string[] = [];
-  for (const [context, url] of [...pages.map((p) => [ctx, p] as const), ...ANON_PAGES.map((p) => [anon, p] as const)]) {
-    const page = await context.newPage();
+  for (const [url, signedIn] of [...pages.map((p) => [p, true] as const), ...ANON_PAGES.map((p) => [p, false] as const)]) {
+    const ctx = await freshPhone(browser, signedIn ? cookies : []);
+    const page = await ctx.newPage();
     const first = await load(page, url);
     const total = first.reduce((sum, t) => sum + t.bytes, 0) + swBytes;
     const bundle = first.filter((t) => new URL(t.url).pathname.startsWith('/pkg/'));
@@ -108,23 +117,23 @@ test('each participant page loads within 250 KB, its bundle cached for a year, a
     const repeat = again.filter((t) => t.type !== 'Document' && !t.cached).reduce((sum, t) => sum + t.bytes, 0);
     expect(repeat, `${url}: repeat visit ${kb(repeat)} besides the HTML`).toBeLessThanOrEqual(REPEAT_BUDGET);
     report.push(`${url.padEnd(50)} first ${kb(total).padStart(9)} (${first.length} files)   repeat ${kb(repeat).padStart(8)}`);
-    await page.close();
+    await ctx.close();
   }
   console.log(report.join('\n'));
-  await ctx.close();
-  await anon.close();
 });
 
 test('the Nu HTML checker finds no error in any participant page', async ({ browser }) => {
-  const { ctx, anon, pages } = await participantPages(browser);
+  const { cookies, pages } = await participantPages(browser);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thi24-vnu-'));
   const files: string[] = [];
-  for (const [context, url] of [...pages.map((p) => [ctx, p] as const), ...ANON_PAGES.map((p) => [anon, p] as const)]) {
-    const res = await context.request.get(url);
+  for (const [url, signedIn] of [...pages.map((p) => [p, true] as const), ...ANON_PAGES.map((p) => [p, false] as const)]) {
+    const ctx = await freshPhone(browser, signedIn ? cookies : []);
+    const res = await ctx.request.get(url);
     expect(res.status(), url).toBe(200);
     const file = path.join(dir, url.replace(/[^a-z0-9]+/gi, '_') + '.html');
     fs.writeFileSync(file, await res.text());
     files.push(file);
+    await ctx.close();
   }
   const jar = path.join(__dirname, '..', 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
   // vnu writes its JSON report to stderr
@@ -132,6 +141,4 @@ test('the Nu HTML checker finds no error in any participant page', async ({ brow
   const report = JSON.parse(run.stderr);
   const errors = report.messages.filter((m: any) => m.type === 'error');
   expect(errors.map((m: any) => `${path.basename(m.url)}:${m.lastLine} ${m.message}`)).toEqual([]);
-  await ctx.close();
-  await anon.close();
 });

@@ -75,9 +75,10 @@ const LOADER: &str = r#"(js, wasm) => {
   const sw = navigator.serviceWorker;
   const ready = () => {
     body.dataset.hydrated = "true";
-    // an attempt page opened before the service worker took control asks it to
-    // keep the page, so that a reload works offline
-    if (sw && !sw.controller && location.pathname.startsWith("/bai-thi/")) {
+    // an attempt page the service worker did not serve (it was not yet in control)
+    // asks it to keep the page, so that a reload works offline
+    const nav = performance.getEntriesByType("navigation")[0];
+    if (sw && location.pathname.startsWith("/bai-thi/") && !(nav && nav.workerStart > 0)) {
       sw.ready.then((reg) => reg.active && reg.active.postMessage({ keep: location.href }));
     }
   };

@@ -1,6 +1,8 @@
 //! Taking an attempt. The page is rendered on the server: an attempt in progress
-//! becomes the `Quiz` island (answers kept on the device until acknowledged), a
-//! graded one its result. Without JavaScript the quiz is one form, posted whole.
+//! becomes the `Quiz` island around its questions (rendered here, once: the island
+//! never redraws them, it keeps answers on the device until acknowledged, pages
+//! through the questions and counts down), a graded one its result. Without
+//! JavaScript the quiz is one form, posted whole.
 pub mod outbox;
 mod quiz;
 mod store;
@@ -37,16 +39,57 @@ pub fn AttemptPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="card">{t().loading}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) if v.status == AttemptStatus::InProgress => view! {
-                        <super::IslandHints island="quiz" />
-                        <Quiz view=v />
-                    }.into_any(),
+                    Ok(v) if v.status == AttemptStatus::InProgress => {
+                        let meta = quiz::QuizMeta::of(&v);
+                        view! {
+                            <super::IslandHints island="quiz" />
+                            <Quiz meta>
+                                <Questions items=v.items />
+                            </Quiz>
+                        }.into_any()
+                    }
                     Ok(v) => view! { <ResultView view=v refused=vec![] /> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The attempt's questions as radio groups named `answers[question]`, the first one
+/// shown (`current`). Static: the browser's own radio buttons hold the choices.
+#[component]
+fn Questions(items: Vec<crate::model::ItemView>) -> impl IntoView {
+    let n = items.len();
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let q = item.question_id;
+            view! {
+                <fieldset class=if i == 0 { "question current" } else { "question" } id=format!("q-{i}") aria-describedby="save-state">
+                    <legend id=format!("stem-{q}")>
+                        <span class="qnum">{format!("{} {}/{n}", t().question_n_of, i + 1)}</span>
+                        <span class="stem">{item.stem}</span>
+                    </legend>
+                    <div class="options">
+                        {item.options.into_iter().enumerate().map(|(k, o)| {
+                            let input_id = format!("opt-{}", o.id);
+                            let label_for = input_id.clone();
+                            view! {
+                                <label class="option" for=label_for>
+                                    <input type="radio" id=input_id name=format!("answers[{q}]") value=o.id.to_string()
+                                        checked=item.chosen_option_id == Some(o.id) />
+                                    <span class="letter" aria-hidden="true">{["A", "B", "C", "D", "E", "F"].get(k).copied().unwrap_or("")}</span>
+                                    <span class="text">{o.text}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            }
+        })
+        .collect_view()
 }
 
 /// A graded attempt: score, time, rank; the answers and explanations once the round

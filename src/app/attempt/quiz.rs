@@ -1,8 +1,11 @@
-//! The quiz island: one question per screen, every choice kept on the device first
-//! and sent from an outbox that drains by itself (backoff, and at once when the
-//! network returns); "Đã lưu" only once the server acknowledged that very choice;
-//! the countdown on the server's clock; submit (or the deadline) waits for the
-//! network and reports every answer the server refused.
+//! The quiz island, around the questions the server rendered (its children): one
+//! question per screen, every choice kept on the device first and sent from an
+//! outbox that drains by itself (backoff, and at once when the network returns);
+//! "Đã lưu" only once the server acknowledged that very choice; the countdown on
+//! the server's clock; submit (or the deadline) waits for the network and reports
+//! every answer the server refused. The browser's radio buttons hold the choices:
+//! the island reads them from the change events and sets them only when the
+//! device knows better than the page (an outbox newer than a page from the cache).
 use super::outbox::{backoff_ms, LocalAttempt, PendingSubmit, Refused};
 use super::{store, ResultView};
 use crate::app::rest;
@@ -10,15 +13,42 @@ use crate::app::util::{client_now, server_clock, sleep_ms, ErrorBox};
 use crate::domain::time::format_duration;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::t;
-use crate::model::{AnswerAck, AttemptView, ItemView, RefusedAnswer, SubmitOutcome};
+use crate::model::{AnswerAck, AttemptView, RefusedAnswer, SubmitOutcome};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 use leptos::task::spawn_local;
-use std::sync::Arc;
 use uuid::Uuid;
 
 const FORM_ID: &str = "quiz-form";
+
+/// What the island needs of the attempt (the questions themselves are its children).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizMeta {
+    pub id: Uuid,
+    pub title: String,
+    pub deadline_at: i64,
+    pub server_now: i64,
+    pub prediction_prompt: Option<String>,
+    /// The questions in order.
+    pub questions: Vec<Uuid>,
+    /// What the server holds: (question, option).
+    pub saved: Vec<(Uuid, Uuid)>,
+}
+
+impl QuizMeta {
+    pub fn of(v: &AttemptView) -> Self {
+        Self {
+            id: v.id,
+            title: format!("{} — {}", v.contest_title, v.round_title),
+            deadline_at: v.deadline_at,
+            server_now: v.server_now,
+            prediction_prompt: v.prediction_prompt.clone(),
+            questions: v.items.iter().map(|i| i.question_id).collect(),
+            saved: v.items.iter().filter_map(|i| i.chosen_option_id.map(|o| (i.question_id, o))).collect(),
+        }
+    }
+}
 
 #[derive(Serialize)]
 struct AnswerBody {
@@ -178,6 +208,7 @@ impl Quiz {
                         Err(e) if refused_for_good(&e) => {
                             let over = matches!(e.code, ErrorCode::DeadlinePassed | ErrorCode::AttemptFinished);
                             self.local.update(|l| l.refuse(q, o, e.message.clone()));
+                            store::mark(q, self.local.with_untracked(|l| l.chosen.get(&q).copied()));
                             self.persist();
                             if over {
                                 // nothing more can be saved: fetch the graded attempt
@@ -199,14 +230,13 @@ impl Quiz {
 }
 
 #[island(lazy)]
-pub fn Quiz(view: AttemptView) -> impl IntoView {
-    let from_server: Vec<(Uuid, Uuid)> = view.items.iter().filter_map(|i| i.chosen_option_id.map(|o| (i.question_id, o))).collect();
-    // choices made while the WebAssembly was loading (read before hydration resets them)
+pub fn Quiz(meta: QuizMeta, children: Children) -> impl IntoView {
+    // choices made while the WebAssembly was loading
     let clicked_early = store::checked_before_hydration(FORM_ID);
     let mut first = LocalAttempt::default();
-    first.merge_server(from_server.clone());
+    first.merge_server(meta.saved.iter().copied());
     let quiz = Quiz {
-        id: view.id,
+        id: meta.id,
         local: RwSignal::new(first),
         online: RwSignal::new(true),
         failures: RwSignal::new(0),
@@ -215,22 +245,26 @@ pub fn Quiz(view: AttemptView) -> impl IntoView {
         done: RwSignal::new(None),
         error: RwSignal::new(None),
     };
-    let deadline = view.deadline_at;
-    let n = view.items.len();
-    let items: Arc<Vec<ItemView>> = Arc::new(view.items.clone());
+    let deadline = meta.deadline_at;
+    let questions = StoredValue::new(meta.questions.clone());
+    let n = meta.questions.len();
     let current = RwSignal::new(0usize);
     let confirming = RwSignal::new(false);
     let prediction = RwSignal::new(String::new());
-    let (now, offset) = server_clock(view.server_now, 250);
+    let (now, offset) = server_clock(meta.server_now, 250);
     let remaining = move || deadline - now.get();
+    let saved = meta.saved.clone();
 
     // Once interactive: what this device kept (it may be newer than a page served
     // from the cache), the clock offset measured online, the network's state.
     Effect::new(move |_| {
         if let Some(mut kept) = store::load(quiz.id) {
-            kept.merge_server(from_server.clone());
+            kept.merge_server(saved.iter().copied());
             if let Some(o) = kept.offset_ms {
                 offset.set(o);
+            }
+            for (q, o) in &kept.chosen {
+                store::mark(*q, Some(*o));
             }
             quiz.local.set(kept);
         }
@@ -261,6 +295,15 @@ pub fn Quiz(view: AttemptView) -> impl IntoView {
         });
     });
 
+    // The question shown follows `current` (the others are hidden by the stylesheet).
+    Effect::new(move |prev: Option<usize>| {
+        let i = current.get();
+        if prev.is_some() {
+            store::show_question(i);
+        }
+        i
+    });
+
     // The deadline submits by itself (when the network allows).
     Effect::new(move |_| {
         if remaining() <= 0 && quiz.done.with_untracked(|d| d.is_none()) && quiz.local.with_untracked(|l| l.submit.is_none()) {
@@ -282,104 +325,54 @@ pub fn Quiz(view: AttemptView) -> impl IntoView {
             None
         }
     };
-    let save_text = {
-        let items = items.clone();
-        move || {
-            let q = items[current.get().min(n.saturating_sub(1))].question_id;
-            quiz.local.with(|l| {
-                if let Some(r) = l.refused.iter().find(|r| r.question_id == q) {
-                    return format!("{}: {}", t().save_refused, r.message);
-                }
-                match l.chosen.get(&q) {
-                    None => String::new(),
-                    Some(_) if l.is_saved(q) => t().save_saved.to_string(),
-                    Some(_) if stalled() => t().save_waiting.to_string(),
-                    Some(_) => t().save_saving.to_string(),
+    let save_text = move || {
+        let Some(q) = questions.with_value(|qs| qs.get(current.get()).copied()) else { return String::new() };
+        quiz.local.with(|l| {
+            if let Some(r) = l.refused.iter().find(|r| r.question_id == q) {
+                return format!("{}: {}", t().save_refused, r.message);
+            }
+            match l.chosen.get(&q) {
+                None => String::new(),
+                Some(_) if l.is_saved(q) => t().save_saved.to_string(),
+                Some(_) if stalled() => t().save_waiting.to_string(),
+                Some(_) => t().save_saving.to_string(),
+            }
+        })
+    };
+    let overview = move || {
+        (0..n)
+            .map(|i| {
+                let q = questions.with_value(|qs| qs[i]);
+                let is_answered = move || quiz.local.with(|l| l.chosen.contains_key(&q));
+                let label = move || {
+                    if is_answered() {
+                        format!("{} {}, {}", t().question_n_of, i + 1, t().answered)
+                    } else {
+                        format!("{} {}", t().question_n_of, i + 1)
+                    }
+                };
+                view! {
+                    <li>
+                        <button
+                            type="button"
+                            class="qbtn"
+                            class:answered=is_answered
+                            aria-current=move || (current.get() == i).then_some("step")
+                            aria-label=label
+                            on:click=move |_| current.set(i)
+                        >
+                            {i + 1}
+                        </button>
+                    </li>
                 }
             })
-        }
+            .collect_view()
     };
-    let questions = {
-        let items = items.clone();
-        move || {
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let q = item.question_id;
-                    view! {
-                        <fieldset class="question" class:current=move || current.get() == i aria-describedby="save-state">
-                            <legend id=format!("stem-{q}")>
-                                <span class="qnum">{t().question_n_of}" "{i + 1}"/"{n}</span>
-                                <span class="stem">{item.stem.clone()}</span>
-                            </legend>
-                            <div class="options">
-                                {item.options.iter().enumerate().map(|(k, o)| {
-                                    let oid = o.id;
-                                    let input_id = format!("opt-{oid}");
-                                    view! {
-                                        <label class="option" for=input_id>
-                                            <input
-                                                type="radio"
-                                                id=input_id.clone()
-                                                name=format!("answers[{q}]")
-                                                value=oid.to_string()
-                                                checked=item.chosen_option_id == Some(oid)
-                                                prop:checked=move || quiz.local.with(|l| l.chosen.get(&q) == Some(&oid))
-                                                prop:disabled=submitting
-                                                on:change=move |_| quiz.choose(q, oid)
-                                            />
-                                            <span class="letter" aria-hidden="true">{["A", "B", "C", "D", "E", "F"].get(k).copied().unwrap_or("")}</span>
-                                            <span class="text">{o.text.clone()}</span>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </div>
-                        </fieldset>
-                    }
-                })
-                .collect_view()
-        }
-    };
-    let overview = {
-        let items = items.clone();
-        move || {
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| {
-                    let q = it.question_id;
-                    let is_answered = move || quiz.local.with(|l| l.chosen.contains_key(&q));
-                    let label = move || {
-                        if is_answered() {
-                            format!("{} {}, {}", t().question_n_of, i + 1, t().answered)
-                        } else {
-                            format!("{} {}", t().question_n_of, i + 1)
-                        }
-                    };
-                    view! {
-                        <li>
-                            <button
-                                type="button"
-                                class="qbtn"
-                                class:answered=is_answered
-                                aria-current=move || (current.get() == i).then_some("step")
-                                aria-label=label
-                                on:click=move |_| current.set(i)
-                            >
-                                {i + 1}
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view()
-        }
-    };
-    let prompt = view.prediction_prompt.clone();
+    let prompt = meta.prediction_prompt.clone();
     let action = <crate::app::api::SubmitAttemptForm as ServerFn>::url();
     let quiz_view = view! {
         <section class="quiz" aria-labelledby="quiz-title">
-            <h1 id="quiz-title" class="quiz-title">{view.contest_title.clone()}" — "{view.round_title.clone()}</h1>
+            <h1 id="quiz-title" class="quiz-title">{meta.title.clone()}</h1>
             <div class="quiz-bar">
                 <div class="progress-wrap">
                     <label for="progress" class="sr-only">{t().answered}</label>
@@ -398,13 +391,21 @@ pub fn Quiz(view: AttemptView) -> impl IntoView {
                 class="quiz-form"
                 method="post"
                 action=action
+                on:change=move |ev| {
+                    if let Some((q, o)) = store::answer_of(&ev) {
+                        quiz.choose(q, o);
+                    }
+                }
                 on:submit=move |ev| {
                     ev.prevent_default();
                     quiz.request_submit(prediction.get_untracked().trim().parse().ok());
                 }
             >
-                <input type="hidden" name="attempt_id" value=view.id.to_string() />
-                {questions}
+                <input type="hidden" name="attempt_id" value=meta.id.to_string() />
+                <fieldset class="questions" disabled=submitting>
+                    <legend class="sr-only">{t().overview}</legend>
+                    {children()}
+                </fieldset>
                 <p id="save-state" class="save-state" aria-live="polite">{save_text}</p>
                 <div class="quiz-nav">
                     <button type="button" class="btn" on:click=move |_| current.update(|c| *c = c.saturating_sub(1)) disabled=move || current.get() == 0>
@@ -428,7 +429,6 @@ pub fn Quiz(view: AttemptView) -> impl IntoView {
                             <label for="prediction">{t().prediction_label}": "{prompt}</label>
                             <input id="prediction" name="prediction" type="number" inputmode="numeric" min="0" max="10000000" step="1"
                                 aria-describedby="prediction-hint"
-                                prop:value=move || prediction.get()
                                 on:input=move |ev| prediction.set(event_target_value(&ev)) />
                             <p class="hint" id="prediction-hint">{t().prediction_hint}</p>
                         </div>

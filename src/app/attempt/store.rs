@@ -100,3 +100,53 @@ pub fn checked_before_hydration(form_id: &str) -> Vec<(Uuid, Uuid)> {
         Vec::new()
     }
 }
+
+/// The (question, option) of a change event on one of the quiz's radio buttons.
+pub fn answer_of(ev: &leptos::ev::Event) -> Option<(Uuid, Uuid)> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+        let q = input.name().strip_prefix("answers[")?.strip_suffix(']').and_then(|s| Uuid::parse_str(s).ok())?;
+        Some((q, Uuid::parse_str(&input.value()).ok()?))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// Checks `option` among the question's radio buttons (none: clears them).
+pub fn mark(question: Uuid, option: Option<Uuid>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Ok(list) = doc.query_selector_all(&format!("input[name=\"answers[{question}]\"]")) else { return };
+        for i in 0..list.length() {
+            if let Some(input) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                input.set_checked(Some(input.value()) == option.map(|o| o.to_string()));
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (question, option);
+}
+
+/// Shows the `index`th question of the quiz and hides the others.
+pub fn show_question(index: usize) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Ok(list) = doc.query_selector_all("#quiz-form .question") else { return };
+        for i in 0..list.length() {
+            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                let _ = el.class_list().toggle_with_force("current", i as usize == index);
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = index;
+}
