@@ -85,9 +85,12 @@ const LOADER: &str = r#"(js, wasm) => {
   if (sw) sw.register("/sw.js").catch(() => {});
   if (!document.querySelector("leptos-island")) { ready(); return; }
   const owners = [];
+  // each island hydrates in a task of its own: the page stays responsive meanwhile
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
   const walk = async (node, mod) => {
     for (const el of Array.from(node.children)) {
       if (el.localName === "leptos-island") {
+        await pause();
         const setOwner = owners[owners.length - 1];
         if (setOwner) setOwner();
         const hydrateIsland = mod[el.dataset.component];

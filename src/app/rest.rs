@@ -31,6 +31,11 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Re
     decode(call("POST", path, Some(encode(body)?)).await?)
 }
 
+/// The answer's text, for a caller that reads it in parts.
+pub async fn post_text<B: Serialize>(path: &str, body: &B) -> Result<String, AppError> {
+    call("POST", path, Some(encode(body)?)).await
+}
+
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, AppError> {
     decode(call("PUT", path, Some(encode(body)?)).await?)
 }

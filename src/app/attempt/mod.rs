@@ -4,8 +4,8 @@
 //! through the questions and counts down), a graded one its result. Without
 //! JavaScript the quiz is one form, posted whole.
 pub mod outbox;
+mod device;
 mod quiz;
-mod store;
 
 use super::api;
 use super::util::ErrorBox;
@@ -44,7 +44,7 @@ pub fn AttemptPage() -> impl IntoView {
                         view! {
                             <super::IslandHints island="quiz" />
                             <Quiz meta>
-                                <Questions items=v.items />
+                                <QuizMarkup view=v />
                             </Quiz>
                         }.into_any()
                     }
@@ -53,6 +53,91 @@ pub fn AttemptPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The quiz as the server draws it (the `Quiz` island brings it to life; without
+/// JavaScript it is one form): the bar with progress and time left, the questions,
+/// the navigation, the confirmation with the prediction, the overview. Elements the
+/// island updates carry an `id`.
+#[component]
+fn QuizMarkup(view: AttemptView) -> impl IntoView {
+    use crate::domain::time::format_duration;
+    use leptos::server_fn::ServerFn;
+    let n = view.items.len();
+    let answered = view.items.iter().filter(|i| i.chosen_option_id.is_some()).count();
+    let first_saved = view.items.first().is_some_and(|i| i.chosen_option_id.is_some());
+    let left = view.deadline_at - view.server_now;
+    let action = <api::SubmitAttemptForm as ServerFn>::url();
+    let overview = view
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let done = item.chosen_option_id.is_some();
+            let label = quiz::overview_label(i, done);
+            view! {
+                <li>
+                    <button type="button" class=if done { "qbtn answered" } else { "qbtn" } data-i=i aria-label=label
+                        aria-current=(i == 0).then_some("step")>
+                        {i + 1}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="quiz" aria-labelledby="quiz-title">
+            <h1 id="quiz-title" class="quiz-title">{view.contest_title.clone()}" — "{view.round_title.clone()}</h1>
+            <div class="quiz-bar">
+                <div class="progress-wrap">
+                    <label for="progress" class="sr-only">{t().answered}</label>
+                    <progress id="progress" max=n value=answered></progress>
+                    <span class="muted" id="answered-count">{format!("{answered}/{n} {}", t().answered)}</span>
+                </div>
+                <p class="timer" id="timer-box">
+                    <span class="sr-only">{t().time_left}": "</span>
+                    <span role="timer" id="timer" class="mono">{format_duration(left)}</span>
+                </p>
+            </div>
+            <p class="outbox" id="outbox" role="status"></p>
+            <p class="alert" role="status" id="time-up" hidden>{t().time_up}</p>
+            <form id="quiz-form" class="quiz-form" method="post" action=action>
+                <input type="hidden" name="attempt_id" value=view.id.to_string() />
+                <fieldset class="questions" id="questions">
+                    <legend class="sr-only">{t().overview}</legend>
+                    <Questions items=view.items.clone() />
+                </fieldset>
+                <p id="save-state" class="save-state" aria-live="polite">{if first_saved { t().save_saved } else { "" }}</p>
+                <div class="quiz-nav">
+                    <button type="button" class="btn" id="btn-prev" disabled>{t().btn_prev}</button>
+                    <button type="button" class="btn" id="btn-next" disabled=n < 2>{t().btn_next}</button>
+                    <button type="button" class="btn btn-primary" id="btn-submit">{t().btn_submit}</button>
+                </div>
+                <div class="confirm card" id="confirm" role="region" aria-labelledby="confirm-h">
+                    <h2 id="confirm-h">{t().confirm_submit}</h2>
+                    <p class="alert" id="unanswered" hidden=answered == n>{format!("{} {}", t().unanswered_warning, n - answered)}</p>
+                    {view.prediction_prompt.clone().map(|prompt| view! {
+                        <div class="field">
+                            <label for="prediction">{t().prediction_label}": "{prompt}</label>
+                            <input id="prediction" name="prediction" type="number" inputmode="numeric" min="0" max="10000000" step="1"
+                                aria-describedby="prediction-hint" />
+                            <p class="hint" id="prediction-hint">{t().prediction_hint}</p>
+                        </div>
+                    })}
+                    <p class="hint" role="status" id="submit-state" hidden></p>
+                    <div class="actions">
+                        <button type="submit" class="btn btn-primary" id="btn-confirm">{t().btn_confirm_submit}</button>
+                        <button type="button" class="btn" id="btn-cancel">{t().btn_cancel}</button>
+                    </div>
+                </div>
+            </form>
+            <p class="alert" role="alert" id="quiz-error" hidden></p>
+            <nav class="overview" aria-label=t().overview>
+                <h2 class="sr-only">{t().overview}</h2>
+                <ol>{overview}</ol>
+            </nav>
+        </section>
     }
 }
 

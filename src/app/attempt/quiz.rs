@@ -1,26 +1,27 @@
-//! The quiz island, around the questions the server rendered (its children): one
+//! The quiz island brings to life the quiz the server drew (its children): one
 //! question per screen, every choice kept on the device first and sent from an
 //! outbox that drains by itself (backoff, and at once when the network returns);
 //! "Đã lưu" only once the server acknowledged that very choice; the countdown on
 //! the server's clock; submit (or the deadline) waits for the network and reports
-//! every answer the server refused. The browser's radio buttons hold the choices:
-//! the island reads them from the change events and sets them only when the
-//! device knows better than the page (an outbox newer than a page from the cache).
+//! every answer the server refused.
+//!
+//! The island draws nothing of the quiz itself: the browser's radio buttons hold the
+//! choices, events are handled where they bubble to, and one effect writes the
+//! state into the elements the server marked with an `id`. Hydrating a drawn view
+//! means compiling and running its code on the phone's main thread (V8 compiles
+//! WebAssembly lazily, function by function): this keeps the page responsive.
 use super::outbox::{backoff_ms, LocalAttempt, PendingSubmit, Refused};
-use super::{store, ResultView};
+use super::{device, ResultView};
 use crate::app::rest;
-use crate::app::util::{client_now, server_clock, sleep_ms, ErrorBox};
+use crate::app::util::{client_now, server_clock, sleep_ms};
 use crate::domain::time::format_duration;
 use crate::error::{AppError, ErrorCode};
 use crate::i18n::t;
 use crate::model::{AnswerAck, AttemptView, RefusedAnswer, SubmitOutcome};
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
-use serde::{Deserialize, Serialize};
 use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-const FORM_ID: &str = "quiz-form";
 
 /// What the island needs of the attempt (the questions themselves are its children).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +68,21 @@ struct SubmitBody {
     answers: Vec<HeldAnswer>,
 }
 
+/// The refused answers of a submission's answer (read apart from the attempt's
+/// fields: `#[serde(flatten)]` is costly in the browser).
+#[derive(Deserialize)]
+struct Refusals {
+    #[serde(default)]
+    refused: Vec<RefusedAnswer>,
+}
+
+/// The graded attempt and the refused answers, from the API's one answer.
+fn graded(text: &str) -> Result<SubmitOutcome, AppError> {
+    let view: AttemptView = serde_json::from_str(text).map_err(|_| AppError::internal())?;
+    let refused = serde_json::from_str::<Refusals>(text).map(|r| r.refused).unwrap_or_default();
+    Ok(SubmitOutcome { view, refused })
+}
+
 #[derive(Deserialize)]
 struct ServerTime {
     now: i64,
@@ -102,7 +118,7 @@ struct Quiz {
 
 impl Quiz {
     fn persist(self) {
-        self.local.with_untracked(|l| store::save(self.id, l));
+        self.local.with_untracked(|l| device::save(self.id, l));
     }
 
     fn locked(self) -> bool {
@@ -162,7 +178,7 @@ impl Quiz {
                 if pending.is_empty() && submit.is_none() {
                     break;
                 }
-                if !store::is_online() {
+                if !device::is_online() {
                     self.online.set(false);
                     self.pause(backoff_ms(self.failures.get_untracked())).await;
                     continue;
@@ -173,7 +189,8 @@ impl Quiz {
                         prediction: s.prediction,
                         answers: pending.iter().map(|(q, o)| HeldAnswer { question_id: *q, option_id: *o }).collect(),
                     };
-                    match rest::post::<_, SubmitOutcome>(&format!("/api/v1/attempts/{}/submit", self.id), &body).await {
+                    let sent = rest::post_text(&format!("/api/v1/attempts/{}/submit", self.id), &body).await;
+                    match sent.and_then(|text| graded(&text)) {
                         Ok(mut outcome) => {
                             let earlier = self.local.with_untracked(|l| l.refused.clone());
                             outcome.refused.extend(earlier.into_iter().map(|r: Refused| RefusedAnswer {
@@ -181,7 +198,7 @@ impl Quiz {
                                 option_id: r.option_id,
                                 message: r.message,
                             }));
-                            store::forget(self.id);
+                            device::forget(self.id);
                             self.failures.set(0);
                             self.done.set(Some(outcome));
                             break;
@@ -208,7 +225,7 @@ impl Quiz {
                         Err(e) if refused_for_good(&e) => {
                             let over = matches!(e.code, ErrorCode::DeadlinePassed | ErrorCode::AttemptFinished);
                             self.local.update(|l| l.refuse(q, o, e.message.clone()));
-                            store::mark(q, self.local.with_untracked(|l| l.chosen.get(&q).copied()));
+                            device::mark(q, self.local.with_untracked(|l| l.chosen.get(&q).copied()));
                             self.persist();
                             if over {
                                 // nothing more can be saved: fetch the graded attempt
@@ -229,10 +246,68 @@ impl Quiz {
     }
 }
 
+/// The accessible name of the overview's button for question `i`.
+pub fn overview_label(i: usize, answered: bool) -> String {
+    if answered {
+        format!("{} {}, {}", t().question_n_of, i + 1, t().answered)
+    } else {
+        format!("{} {}", t().question_n_of, i + 1)
+    }
+}
+
+/// What the screen shows besides the choices themselves, written into the page.
+fn draw(quiz: Quiz, questions: &[Uuid], current: usize, confirming: bool) {
+    let n = questions.len();
+    let stalled = !quiz.online.get() || quiz.failures.get() > 0;
+    let error = quiz.error.get().map(|e| e.message);
+    quiz.local.with(|l| {
+        let answered = l.answered();
+        device::set_attr("progress", "value", &answered.to_string());
+        device::set_text("answered-count", &format!("{answered}/{n} {}", t().answered));
+        let marks: Vec<bool> = questions.iter().map(|q| l.chosen.contains_key(q)).collect();
+        device::mark_overview(current, &marks, overview_label);
+        device::show_question(current);
+        device::set_disabled("btn-prev", current == 0);
+        device::set_disabled("btn-next", current + 1 >= n);
+        let save = match questions.get(current) {
+            Some(q) if l.refused.iter().any(|r| r.question_id == *q) => {
+                let r = l.refused.iter().find(|r| r.question_id == *q).map(|r| r.message.clone()).unwrap_or_default();
+                format!("{}: {r}", t().save_refused)
+            }
+            Some(q) if !l.chosen.contains_key(q) => String::new(),
+            Some(q) if l.is_saved(*q) => t().save_saved.to_string(),
+            Some(_) if stalled => t().save_waiting.to_string(),
+            Some(_) => t().save_saving.to_string(),
+            None => String::new(),
+        };
+        device::set_text("save-state", &save);
+        let waiting = l.pending_count();
+        let outbox = if waiting > 0 && stalled {
+            format!("{waiting} {}", t().outbox_waiting)
+        } else if !quiz.online.get() {
+            t().offline_note.to_string()
+        } else {
+            String::new()
+        };
+        device::set_text("outbox", &outbox);
+        let submitting = l.submit.is_some();
+        for id in ["questions", "btn-submit", "btn-confirm"] {
+            device::set_disabled(id, submitting);
+        }
+        device::set_text("submit-state", if stalled { t().submit_waiting } else { t().submit_sending });
+        device::set_hidden("submit-state", !submitting);
+        device::set_class("confirm", "open", confirming);
+        device::set_text("unanswered", &format!("{} {}", t().unanswered_warning, n - answered));
+        device::set_hidden("unanswered", answered == n);
+    });
+    device::set_text("quiz-error", error.as_deref().unwrap_or(""));
+    device::set_hidden("quiz-error", error.is_none());
+}
+
 #[island(lazy)]
 pub fn Quiz(meta: QuizMeta, children: Children) -> impl IntoView {
     // choices made while the WebAssembly was loading
-    let clicked_early = store::checked_before_hydration(FORM_ID);
+    let clicked_early = device::checked_before_hydration();
     let mut first = LocalAttempt::default();
     first.merge_server(meta.saved.iter().copied());
     let quiz = Quiz {
@@ -250,213 +325,99 @@ pub fn Quiz(meta: QuizMeta, children: Children) -> impl IntoView {
     let n = meta.questions.len();
     let current = RwSignal::new(0usize);
     let confirming = RwSignal::new(false);
-    let prediction = RwSignal::new(String::new());
     let (now, offset) = server_clock(meta.server_now, 250);
-    let remaining = move || deadline - now.get();
-    let saved = meta.saved.clone();
+    let saved = meta.saved;
 
-    // Once interactive: what this device kept (it may be newer than a page served
-    // from the cache), the clock offset measured online, the network's state.
+    // Once interactive, in a task of its own: what this device kept (it may be newer
+    // than a page served from the cache), the clock offset measured online, the network.
     Effect::new(move |_| {
-        if let Some(mut kept) = store::load(quiz.id) {
-            kept.merge_server(saved.iter().copied());
-            if let Some(o) = kept.offset_ms {
-                offset.set(o);
-            }
-            for (q, o) in &kept.chosen {
-                store::mark(*q, Some(*o));
-            }
-            quiz.local.set(kept);
-        }
-        for (q, o) in &clicked_early {
-            if quiz.local.with_untracked(|l| l.chosen.get(q) != Some(o)) {
-                quiz.local.update(|l| l.choose(*q, *o));
-            }
-        }
-        quiz.persist();
-        quiz.online.set(store::is_online());
-        store::on_network_change(move |up| {
-            quiz.online.set(up);
-            if up {
-                quiz.wake.update(|w| *w = w.wrapping_add(1));
-                quiz.drain();
-            }
-        });
-        quiz.drain();
-        spawn_local(async move {
-            let t0 = client_now();
-            if let Ok(server) = rest::get::<ServerTime>("/api/v1/time").await {
-                let t1 = client_now();
-                let measured = server.now - (t0 + t1) / 2;
-                offset.set(measured);
-                quiz.local.update(|l| l.offset_ms = Some(measured));
+        let (saved, clicked_early) = (saved.clone(), clicked_early.clone());
+        set_timeout(
+            move || {
+                if let Some(mut kept) = device::load(quiz.id) {
+                    kept.merge_server(saved.iter().copied());
+                    if let Some(o) = kept.offset_ms {
+                        offset.set(o);
+                    }
+                    for (q, o) in &kept.chosen {
+                        device::mark(*q, Some(*o));
+                    }
+                    quiz.local.set(kept);
+                }
+                for (q, o) in &clicked_early {
+                    if quiz.local.with_untracked(|l| l.chosen.get(q) != Some(o)) {
+                        quiz.local.update(|l| l.choose(*q, *o));
+                    }
+                }
                 quiz.persist();
-            }
-        });
+                quiz.online.set(device::is_online());
+                device::on_network_change(move |up| {
+                    quiz.online.set(up);
+                    if up {
+                        quiz.wake.update(|w| *w = w.wrapping_add(1));
+                        quiz.drain();
+                    }
+                });
+                quiz.drain();
+                spawn_local(async move {
+                    let t0 = client_now();
+                    if let Ok(server) = rest::get::<ServerTime>("/api/v1/time").await {
+                        let t1 = client_now();
+                        let measured = server.now - (t0 + t1) / 2;
+                        offset.set(measured);
+                        quiz.local.update(|l| l.offset_ms = Some(measured));
+                        quiz.persist();
+                    }
+                });
+            },
+            std::time::Duration::ZERO,
+        );
     });
 
-    // The question shown follows `current` (the others are hidden by the stylesheet).
-    Effect::new(move |prev: Option<usize>| {
-        let i = current.get();
-        if prev.is_some() {
-            store::show_question(i);
-        }
-        i
-    });
-
-    // The deadline submits by itself (when the network allows).
+    // The time left; the deadline submits by itself (when the network allows).
     Effect::new(move |_| {
-        if remaining() <= 0 && quiz.done.with_untracked(|d| d.is_none()) && quiz.local.with_untracked(|l| l.submit.is_none()) {
-            quiz.request_submit(prediction.get_untracked().trim().parse().ok());
+        let left = deadline - now.get();
+        device::set_text("timer", &format_duration(left));
+        device::set_class("timer-box", "urgent", left < 60_000);
+        device::set_hidden("time-up", left > 0);
+        if left <= 0 && quiz.done.with_untracked(|d| d.is_none()) && quiz.local.with_untracked(|l| l.submit.is_none()) {
+            quiz.request_submit(device::prediction());
         }
     });
 
-    let answered = move || quiz.local.with(|l| l.answered());
-    let waiting = move || quiz.local.with(|l| l.pending_count());
-    let submitting = move || quiz.local.with(|l| l.submit.is_some());
-    let stalled = move || !quiz.online.get() || quiz.failures.get() > 0;
-    let outbox_text = move || {
-        let n = waiting();
-        if n > 0 && stalled() {
-            Some(format!("{n} {}", t().outbox_waiting))
-        } else if !quiz.online.get() {
-            Some(t().offline_note.to_string())
-        } else {
-            None
+    // Everything else the screen shows follows the state.
+    Effect::new(move |_| {
+        let (i, open) = (current.get(), confirming.get());
+        if quiz.done.with(|d| d.is_none()) {
+            questions.with_value(|qs| draw(quiz, qs, i, open));
+        }
+    });
+
+    let on_click = move |ev: leptos::ev::MouseEvent| match device::clicked(&ev) {
+        Some(device::Click::Prev) => current.update(|c| *c = c.saturating_sub(1)),
+        Some(device::Click::Next) => current.update(|c| *c = (*c + 1).min(n.saturating_sub(1))),
+        Some(device::Click::Submit) => confirming.set(true),
+        Some(device::Click::Cancel) => confirming.set(false),
+        Some(device::Click::Question(i)) => current.set(i.min(n.saturating_sub(1))),
+        None => {}
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some((q, o)) = device::answer_of(&ev) {
+            quiz.choose(q, o);
         }
     };
-    let save_text = move || {
-        let Some(q) = questions.with_value(|qs| qs.get(current.get()).copied()) else { return String::new() };
-        quiz.local.with(|l| {
-            if let Some(r) = l.refused.iter().find(|r| r.question_id == q) {
-                return format!("{}: {}", t().save_refused, r.message);
-            }
-            match l.chosen.get(&q) {
-                None => String::new(),
-                Some(_) if l.is_saved(q) => t().save_saved.to_string(),
-                Some(_) if stalled() => t().save_waiting.to_string(),
-                Some(_) => t().save_saving.to_string(),
-            }
-        })
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        quiz.request_submit(device::prediction());
     };
-    let overview = move || {
-        (0..n)
-            .map(|i| {
-                let q = questions.with_value(|qs| qs[i]);
-                let is_answered = move || quiz.local.with(|l| l.chosen.contains_key(&q));
-                let label = move || {
-                    if is_answered() {
-                        format!("{} {}, {}", t().question_n_of, i + 1, t().answered)
-                    } else {
-                        format!("{} {}", t().question_n_of, i + 1)
-                    }
-                };
-                view! {
-                    <li>
-                        <button
-                            type="button"
-                            class="qbtn"
-                            class:answered=is_answered
-                            aria-current=move || (current.get() == i).then_some("step")
-                            aria-label=label
-                            on:click=move |_| current.set(i)
-                        >
-                            {i + 1}
-                        </button>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-    let prompt = meta.prediction_prompt.clone();
-    let action = <crate::app::api::SubmitAttemptForm as ServerFn>::url();
-    let quiz_view = view! {
-        <section class="quiz" aria-labelledby="quiz-title">
-            <h1 id="quiz-title" class="quiz-title">{meta.title.clone()}</h1>
-            <div class="quiz-bar">
-                <div class="progress-wrap">
-                    <label for="progress" class="sr-only">{t().answered}</label>
-                    <progress id="progress" max=n value=answered></progress>
-                    <span class="muted">{answered}"/"{n}" "{t().answered}</span>
-                </div>
-                <p class="timer" class:urgent=move || { remaining() < 60_000 }>
-                    <span class="sr-only">{t().time_left}": "</span>
-                    <span role="timer" id="timer" class="mono">{move || format_duration(remaining())}</span>
-                </p>
-            </div>
-            <p class="outbox" id="outbox" role="status">{outbox_text}</p>
-            {move || (remaining() <= 0).then(|| view! { <p class="alert" role="status">{t().time_up}</p> })}
-            <form
-                id=FORM_ID
-                class="quiz-form"
-                method="post"
-                action=action
-                on:change=move |ev| {
-                    if let Some((q, o)) = store::answer_of(&ev) {
-                        quiz.choose(q, o);
-                    }
-                }
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    quiz.request_submit(prediction.get_untracked().trim().parse().ok());
-                }
-            >
-                <input type="hidden" name="attempt_id" value=meta.id.to_string() />
-                <fieldset class="questions" disabled=submitting>
-                    <legend class="sr-only">{t().overview}</legend>
-                    {children()}
-                </fieldset>
-                <p id="save-state" class="save-state" aria-live="polite">{save_text}</p>
-                <div class="quiz-nav">
-                    <button type="button" class="btn" on:click=move |_| current.update(|c| *c = c.saturating_sub(1)) disabled=move || current.get() == 0>
-                        {t().btn_prev}
-                    </button>
-                    <button type="button" class="btn" on:click=move |_| current.update(|c| *c = (*c + 1).min(n - 1)) disabled=move || { current.get() + 1 >= n }>
-                        {t().btn_next}
-                    </button>
-                    <button type="button" class="btn btn-primary" on:click=move |_| confirming.set(true) disabled=submitting>
-                        {t().btn_submit}
-                    </button>
-                </div>
-                <div class="confirm card" class:open=move || confirming.get() role="region" aria-labelledby="confirm-h">
-                    <h2 id="confirm-h">{t().confirm_submit}</h2>
-                    {move || {
-                        let left = n - answered();
-                        (left > 0).then(|| view! { <p class="alert">{t().unanswered_warning}" "{left}</p> })
-                    }}
-                    {prompt.map(|prompt| view! {
-                        <div class="field">
-                            <label for="prediction">{t().prediction_label}": "{prompt}</label>
-                            <input id="prediction" name="prediction" type="number" inputmode="numeric" min="0" max="10000000" step="1"
-                                aria-describedby="prediction-hint"
-                                on:input=move |ev| prediction.set(event_target_value(&ev)) />
-                            <p class="hint" id="prediction-hint">{t().prediction_hint}</p>
-                        </div>
-                    })}
-                    {move || submitting().then(|| view! {
-                        <p class="hint" role="status" id="submit-state">
-                            {if stalled() { t().submit_waiting } else { t().submit_sending }}
-                        </p>
-                    })}
-                    <div class="actions">
-                        <button type="submit" class="btn btn-primary" disabled=submitting>
-                            {t().btn_confirm_submit}
-                        </button>
-                        <button type="button" class="btn" on:click=move |_| confirming.set(false)>{t().btn_cancel}</button>
-                    </div>
-                </div>
-            </form>
-            {move || quiz.error.get().map(|error| view! { <ErrorBox error /> })}
-            <nav class="overview" aria-label=t().overview>
-                <h2 class="sr-only">{t().overview}</h2>
-                <ol>{overview}</ol>
-            </nav>
-        </section>
-    };
-    // the quiz is drawn once; after grading, the result takes its place
-    let quiz_view = std::sync::Mutex::new(Some(quiz_view));
-    move || match quiz.done.get() {
-        Some(outcome) => leptos::either::Either::Left(view! { <ResultView view=outcome.view refused=outcome.refused /> }),
-        None => leptos::either::Either::Right(quiz_view.lock().ok().and_then(|mut v| v.take())),
+    // the quiz as drawn by the server, once; after grading, the result takes its place
+    let drawn = std::sync::Mutex::new(Some(children));
+    view! {
+        <div id="quiz-root" on:click=on_click on:change=on_change on:submit=on_submit>
+            {move || match quiz.done.get() {
+                Some(outcome) => leptos::either::Either::Left(view! { <ResultView view=outcome.view refused=outcome.refused /> }),
+                None => leptos::either::Either::Right(drawn.lock().ok().and_then(|mut c| c.take()).map(|c| c())),
+            }}
+        </div>
     }
 }
