@@ -1,88 +1,84 @@
-//! The server: configuration from the environment, the store, seeding, the
-//! sweeper, and the HTTP application.
+//! The server: `thi24 [serve]`, `thi24 recompute`, `thi24 backup FILE`. The
+//! configuration is read once (`server::config`); a bad value stops here.
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() {
-    use leptos::config::get_configuration;
-    use thi24::server::{clock::SystemClock, router, seed, state::Config, sweeper, AppState};
-    use thi24::store::AnyStore;
+    use thi24::server::config::{Cli, Command, LogFormat, SqliteWriter};
+    use thi24::store::{AnyStore, Options, Store};
 
-    // LOG_FORMAT=json: one JSON object per line, with the request id of the request it belongs to
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
-    if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
-        tracing_subscriber::fmt().json().with_current_span(true).with_span_list(false).with_env_filter(filter).init();
-    } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+    let cli = Cli::read();
+    let settings = cli.settings.clone();
+    let filter = tracing_subscriber::EnvFilter::new(&settings.log_filter);
+    match settings.log_format {
+        LogFormat::Json => tracing_subscriber::fmt().json().with_current_span(true).with_span_list(false).with_env_filter(filter).init(),
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
     }
-
-    let conf = get_configuration(None).expect("leptos configuration");
-    let options = conf.leptos_options;
-    let addr = options.site_addr;
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite:data/thi24.db".into());
-    let store = AnyStore::connect(&url).await.unwrap_or_else(|e| {
-        eprintln!("Không kết nối được cơ sở dữ liệu {url}: {e}");
+    let fail = |what: &str, e: &dyn std::fmt::Display| -> ! {
+        eprintln!("{what}: {e}");
         std::process::exit(1)
-    });
-    // `thi24 backup FILE`: an online copy of the SQLite database (the app may keep running).
-    if std::env::args().nth(1).as_deref() == Some("backup") {
-        let Some(dest) = std::env::args().nth(2) else {
-            eprintln!("Cách dùng: thi24 backup ĐƯỜNG_DẪN_TỆP_SAO_LƯU");
-            std::process::exit(2)
-        };
-        if std::path::Path::new(&dest).exists() {
-            eprintln!("Tệp {dest} đã có: chọn một tên mới (bản sao lưu không ghi đè).");
-            std::process::exit(2)
-        }
-        let started = std::time::Instant::now();
-        match store.backup_to(&dest).await {
-            Ok(()) => {
-                println!("Đã sao lưu vào {dest} trong {:.1} giây.", started.elapsed().as_secs_f64());
-                return;
+    };
+    let command = cli.command.unwrap_or(Command::Serve);
+    let opts = Options {
+        max_connections: settings.database_max_connections,
+        sqlite_writer_thread: settings.sqlite_writer == SqliteWriter::Thread,
+        // a backup copies the database as it is
+        migrate: !matches!(command, Command::Backup { .. }),
+    };
+    let store = AnyStore::open(&settings.database_url, &opts).await.unwrap_or_else(|e| fail("Không kết nối được cơ sở dữ liệu", &e));
+
+    match command {
+        // An online copy of the SQLite database (the app may keep running).
+        Command::Backup { to } => {
+            if to.exists() {
+                eprintln!("Tệp {} đã có: chọn một tên mới (bản sao lưu không ghi đè).", to.display());
+                std::process::exit(2)
             }
-            Err(e) => {
-                eprintln!("Không sao lưu được: {e}");
-                std::process::exit(1)
+            let started = std::time::Instant::now();
+            match store.backup_to(&to.to_string_lossy()).await {
+                Ok(()) => println!("Đã sao lưu vào {} trong {:.1} giây.", to.display(), started.elapsed().as_secs_f64()),
+                Err(e) => fail("Không sao lưu được", &e),
             }
         }
-    }
-    // `thi24 recompute`: rebuild the leaderboards' aggregates from the attempts, then exit.
-    if std::env::args().nth(1).as_deref() == Some("recompute") {
-        use thi24::store::Store;
-        let started = std::time::Instant::now();
-        match store.recompute_aggregates().await {
-            Ok(r) => {
-                println!(
+        // Rebuild the leaderboards' aggregates from the attempts, then exit.
+        Command::Recompute => {
+            let started = std::time::Instant::now();
+            match store.recompute_aggregates().await {
+                Ok(r) => println!(
                     "Đã tính lại số liệu tổng hợp: {} dòng; {} lượt tham gia được sửa; {:.1} giây.",
                     r.rows_rebuilt,
                     r.participations_fixed,
                     started.elapsed().as_secs_f64()
-                );
-                return;
-            }
-            Err(e) => {
-                eprintln!("Không tính lại được số liệu tổng hợp: {e}");
-                std::process::exit(1)
+                ),
+                Err(e) => fail("Không tính lại được số liệu tổng hợp", &e),
             }
         }
+        Command::Serve => serve(settings, store).await,
     }
-    {
-        // a database from before the aggregates existed gets them built once
-        use thi24::store::Store;
-        if store.needs_backfill().await.unwrap_or(false) {
-            tracing::info!("building leaderboard aggregates from attempts");
-            if let Err(e) = store.recompute_aggregates().await {
-                eprintln!("Không tính được số liệu tổng hợp: {e}");
-                std::process::exit(1)
-            }
+}
+
+#[cfg(feature = "ssr")]
+async fn serve(settings: thi24::server::config::Settings, store: thi24::store::AnyStore) {
+    use leptos::config::get_configuration;
+    use thi24::server::{clock::SystemClock, router, seed, state::Config, sweeper, AppState};
+    use thi24::store::Store;
+
+    // a database from before the aggregates existed gets them built once
+    if store.needs_backfill().await.unwrap_or(false) {
+        tracing::info!("building leaderboard aggregates from attempts");
+        if let Err(e) = store.recompute_aggregates().await {
+            eprintln!("Không tính được số liệu tổng hợp: {e}");
+            std::process::exit(1)
         }
     }
-    let state = AppState::new(store, SystemClock::shared(), options, Config::from_env());
-    let seed_demo = std::env::var("SEED_DEMO").map(|v| v != "0").unwrap_or(true);
-    if seed_demo {
+    let mut options = get_configuration(None).expect("leptos configuration").leptos_options;
+    options.site_addr = settings.site_addr;
+    let addr = settings.site_addr;
+    let state = AppState::new(store, SystemClock::shared(), options, Config::from(&settings));
+    if settings.seed_demo {
         match seed::seed_if_empty(&state).await {
             Ok(Some(password)) => println!(
                 "Tài khoản quản trị: {} / mật khẩu: {password}  (chỉ in một lần; đặt ADMIN_PASSWORD để tự chọn)",
-                std::env::var("ADMIN_PHONE").unwrap_or_else(|_| "0900000000".into())
+                settings.admin_phone
             ),
             Ok(None) => {}
             Err(e) => {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bank;
 pub mod bank_io;
 pub mod clock;
+pub mod config;
 pub mod csrf;
 pub mod live;
 pub mod live_api;

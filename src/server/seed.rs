@@ -141,12 +141,11 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
         }
     }
     // The administrator, attached to the city.
-    let (password, generated) = match std::env::var("ADMIN_PASSWORD") {
-        Ok(p) if p.chars().count() >= 8 => (p, false),
-        _ => (super::auth::new_token().0[..16].to_string(), true),
+    let (password, generated) = match &state.config.admin_password {
+        Some(p) => (p.clone(), false),
+        None => (super::auth::new_token().0[..16].to_string(), true),
     };
-    let phone = std::env::var("ADMIN_PHONE").unwrap_or_else(|_| "0900000000".into());
-    let phone = crate::domain::PhoneNumber::parse(&phone).map_err(|_| "ADMIN_PHONE is not a valid mobile number".to_string())?;
+    let phone = crate::domain::PhoneNumber::parse(&state.config.admin_phone).map_err(|_| "ADMIN_PHONE is not a valid mobile number".to_string())?;
     let admin = NewUser {
         id: Uuid::new_v4(),
         full_name: "Quản trị viên".into(),

@@ -61,7 +61,7 @@ async fn rate_limit(state: &AppState, key: String, window_ms: i64, limit: i64) -
     Ok(())
 }
 
-async fn open_session(state: &AppState, user_id: Uuid) -> AppResult<String> {
+pub(super) async fn open_session(state: &AppState, user_id: Uuid) -> AppResult<String> {
     let (token, hash) = auth::new_token();
     let now = state.now();
     state.store.insert_session(&hash, user_id, now, now + auth::SESSION_TTL_MS).await.map_err(internal)?;
@@ -113,12 +113,24 @@ pub async fn register(state: &AppState, input: RegisterInput, ip: &str) -> AppRe
     Ok((me(&record), token))
 }
 
-/// Counts a login (or activation) try against the limit per address, and refuses
-/// it while the phone number is locked after failed tries.
-pub async fn rate_limit_login(state: &AppState, phone: &str, ip: &str) -> AppResult<()> {
-    rate_limit(state, format!("login-ip:{ip}"), 5 * 60_000, state.config.login_per_ip).await?;
-    let until = state.store.login_locked_until(phone).await.map_err(internal)?;
+/// The window in which an address's failed logins and activations count.
+const LOGIN_FAILURE_WINDOW_MS: i64 = 5 * 60_000;
+
+fn login_failures_key(ip: &str) -> String {
+    format!("login-fail-ip:{ip}")
+}
+
+/// Refuses a login (or activation) try from an address that failed too often in
+/// the last minutes (a single address cannot try thousands of phones), or to a
+/// phone number locked after failed tries. Only failures count against an address:
+/// a hall of officials behind one address logs in freely.
+pub async fn check_login_allowed(state: &AppState, phone: &str, ip: &str) -> AppResult<()> {
     let now = state.now();
+    let failures = state.store.rate_limit_hits(&login_failures_key(ip), now, LOGIN_FAILURE_WINDOW_MS).await.map_err(internal)?;
+    if failures >= state.config.login_per_ip {
+        return Err(AppError::new(ErrorCode::RateLimited, t().err_rate_limited));
+    }
+    let until = state.store.login_locked_until(phone).await.map_err(internal)?;
     if until > now {
         return Err(locked(until, now));
     }
@@ -130,16 +142,19 @@ fn locked(until: i64, now: i64) -> AppError {
     AppError::new(ErrorCode::RateLimited, crate::i18n::locked_message(minutes))
 }
 
-/// A failed login or activation: after `login_per_phone` in a row, the phone number
-/// is locked for a minute, then twice as long at each further failure (up to an hour).
-pub async fn login_failed(state: &AppState, phone: &str) -> AppResult<()> {
-    state.store.record_login_failure(phone, state.now(), state.config.login_per_phone).await.map_err(internal)?;
+/// A failed login or activation: it counts against the address, and after
+/// `login_per_phone` in a row the phone number is locked for a minute, then twice
+/// as long at each further failure (up to an hour).
+pub async fn login_failed(state: &AppState, phone: &str, ip: &str) -> AppResult<()> {
+    let now = state.now();
+    state.store.hit_rate_limit(&login_failures_key(ip), now, LOGIN_FAILURE_WINDOW_MS).await.map_err(internal)?;
+    state.store.record_login_failure(phone, now, state.config.login_per_phone).await.map_err(internal)?;
     Ok(())
 }
 
 pub async fn login(state: &AppState, input: LoginInput, ip: &str) -> AppResult<(Me, String)> {
     let phone = parse_phone(&input.phone).map_err(|_| AppError::new(ErrorCode::Unauthorized, t().err_login_failed))?;
-    rate_limit_login(state, phone.as_str(), ip).await?;
+    check_login_allowed(state, phone.as_str(), ip).await?;
     let user = state.store.user_by_phone(phone.as_str()).await.map_err(internal)?;
     let ok = auth::verify_password(input.password, user.as_ref().map(|u| u.password_hash.clone())).await;
     match user {
@@ -150,7 +165,7 @@ pub async fn login(state: &AppState, input: LoginInput, ip: &str) -> AppResult<(
         }
         Some(u) if u.password_hash.is_empty() => Err(AppError::new(ErrorCode::Unauthorized, t().err_not_activated)),
         _ => {
-            login_failed(state, phone.as_str()).await?;
+            login_failed(state, phone.as_str(), ip).await?;
             Err(AppError::new(ErrorCode::Unauthorized, t().err_login_failed))
         }
     }

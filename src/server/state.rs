@@ -68,7 +68,7 @@ impl<T: Clone> Recent<T> {
     }
 }
 
-/// Settings read from the environment at start.
+/// What the running app needs of the configuration (`config::Settings`, read once at start).
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Add `Secure` to cookies (behind HTTPS).
@@ -84,26 +84,38 @@ pub struct Config {
     pub register_per_ip: i64,
     /// When set, `/metrics` answers only `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// The administrator seeded into an empty database, and their password (generated when `None`).
+    pub admin_phone: String,
+    pub admin_password: Option<String>,
 }
 
 impl Default for Config {
+    /// The defaults of `config::Settings` (README's table).
     fn default() -> Self {
-        Self { cookie_secure: false, trust_proxy: false, login_per_phone: 5, login_per_ip: 300, register_per_ip: 200, metrics_token: None }
+        Self {
+            cookie_secure: false,
+            trust_proxy: false,
+            login_per_phone: 5,
+            login_per_ip: 300,
+            register_per_ip: 200,
+            metrics_token: None,
+            admin_phone: "0900000000".into(),
+            admin_password: None,
+        }
     }
 }
 
-impl Config {
-    pub fn from_env() -> Self {
-        let flag = |k: &str| std::env::var(k).map(|v| v == "1" || v == "true").unwrap_or(false);
-        let num = |k: &str, d: i64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-        let d = Self::default();
+impl From<&super::config::Settings> for Config {
+    fn from(s: &super::config::Settings) -> Self {
         Self {
-            cookie_secure: flag("COOKIE_SECURE"),
-            trust_proxy: flag("TRUST_PROXY"),
-            login_per_phone: num("LOGIN_LIMIT_PER_PHONE", d.login_per_phone),
-            login_per_ip: num("LOGIN_LIMIT_PER_IP", d.login_per_ip),
-            register_per_ip: num("REGISTER_LIMIT_PER_IP", d.register_per_ip),
-            metrics_token: std::env::var("METRICS_TOKEN").ok().filter(|t| !t.is_empty()),
+            cookie_secure: s.cookie_secure,
+            trust_proxy: s.trust_proxy,
+            login_per_phone: s.login_limit_per_phone,
+            login_per_ip: s.login_limit_per_ip,
+            register_per_ip: s.register_limit_per_ip,
+            metrics_token: s.metrics_token.clone().filter(|t| !t.is_empty()),
+            admin_phone: s.admin_phone.clone(),
+            admin_password: s.admin_password.clone(),
         }
     }
 }

@@ -241,14 +241,18 @@ pub async fn activate(state: &AppState, phone: &str, code: &str, password: Strin
         return Err(AppError::validation(t().err_password_long));
     }
     // the same limits as logging in: codes cannot be guessed faster than passwords
-    super::service::rate_limit_login(state, phone.as_str(), ip).await?;
-    let hash = super::auth::hash_password(password.clone()).await?;
+    super::service::check_login_allowed(state, phone.as_str(), ip).await?;
+    let hash = super::auth::hash_password(password).await?;
     let code = code.trim().to_uppercase();
     if !state.store.activate(phone.as_str(), &code, &hash).await.map_err(internal)? {
-        super::service::login_failed(state, phone.as_str()).await?;
+        super::service::login_failed(state, phone.as_str(), ip).await?;
         return Err(AppError::new(ErrorCode::Unauthorized, t().err_activation));
     }
-    super::service::login(state, LoginInput { phone: phone.as_str().into(), password }, ip).await
+    // activated: signed in at once (one try, not a second login)
+    state.store.clear_login_failures(phone.as_str()).await.map_err(internal)?;
+    let user = state.store.user_by_phone(phone.as_str()).await.map_err(internal)?.ok_or_else(AppError::internal)?;
+    let token = super::service::open_session(state, user.id).await?;
+    Ok((super::service::me(&user), token))
 }
 
 fn parse_kind(s: &str) -> Option<UnitKind> {

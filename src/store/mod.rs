@@ -48,6 +48,26 @@ pub enum StoreError {
     Writer(String),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database's address cannot be used.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// How a store is opened.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// PostgreSQL's pool size per app server.
+    pub max_connections: u32,
+    /// SQLite's hot path on its own writer thread (else through sqlx).
+    pub sqlite_writer_thread: bool,
+    /// Bring the schema up to date (never for a backup).
+    pub migrate: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { max_connections: 20, sqlite_writer_thread: true, migrate: true }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -96,6 +116,8 @@ pub trait Store: Send + Sync + 'static {
     /// number of hits in the current window, this one included.
     fn hit_rate_limit(&self, key: &str, now: Millis, window_ms: Millis) -> impl Future<Output = StoreResult<i64>> + Send;
     fn clear_rate_limit(&self, key: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The hits counted for `key` in its current window (0 once the window has passed).
+    fn rate_limit_hits(&self, key: &str, now: Millis, window_ms: Millis) -> impl Future<Output = StoreResult<i64>> + Send;
 
     fn upsert_topic(&self, topic: &Topic) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_topics(&self) -> impl Future<Output = StoreResult<Vec<Topic>>> + Send;
@@ -261,14 +283,19 @@ pub enum AnyStore {
 }
 
 impl AnyStore {
-    /// `sqlite:…` or a file path → SQLite (created if missing); `postgres://…` → PostgreSQL.
-    /// Runs the backend's migrations.
+    /// `sqlite:…` or a file path → SQLite (created if missing); `postgres://…` → PostgreSQL,
+    /// with the default options (migrations run).
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Ok(AnyStore::Postgres(PgStore::connect(url).await?))
-        } else {
-            Ok(AnyStore::Sqlite(SqliteStore::connect(url).await?))
-        }
+        let url: crate::server::config::DatabaseUrl = url.parse().map_err(StoreError::Config)?;
+        Self::open(&url, &Options::default()).await
+    }
+
+    pub async fn open(url: &crate::server::config::DatabaseUrl, opts: &Options) -> StoreResult<Self> {
+        use crate::server::config::DatabaseUrl;
+        Ok(match url {
+            DatabaseUrl::Postgres(url) => AnyStore::Postgres(PgStore::open(url, opts).await?),
+            DatabaseUrl::Sqlite { url, file } => AnyStore::Sqlite(SqliteStore::open(url, file, opts).await?),
+        })
     }
 
     /// Announces changes (live sessions, round boards) to the other servers (PostgreSQL; SQLite has one server).
@@ -335,6 +362,7 @@ delegate! {
     fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     fn hit_rate_limit(&self, key: &str, now: Millis, window_ms: Millis) -> StoreResult<i64>;
     fn clear_rate_limit(&self, key: &str) -> StoreResult<()>;
+    fn rate_limit_hits(&self, key: &str, now: Millis, window_ms: Millis) -> StoreResult<i64>;
     fn upsert_topic(&self, topic: &Topic) -> StoreResult<()>;
     fn list_topics(&self) -> StoreResult<Vec<Topic>>;
     fn insert_question(&self, draft: &QuestionDraft, now: Millis) -> StoreResult<Uuid>;

@@ -21,10 +21,15 @@ impl PgStore {
     const SHARE: &'static str = " FOR SHARE";
 
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let max = std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
-        let pool = PgPoolOptions::new().max_connections(max).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
-        // Several app servers may start at once: the migrator takes an advisory lock.
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Self::open(url, &Options::default()).await
+    }
+
+    pub async fn open(url: &str, opts: &Options) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new().max_connections(opts.max_connections).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
+        if opts.migrate {
+            // Several app servers may start at once: the migrator takes an advisory lock.
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        }
         Ok(Self { pool })
     }
 

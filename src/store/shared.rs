@@ -869,6 +869,15 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            async fn rate_limit_hits(&self, key: &str, now: Millis, window_ms: Millis) -> StoreResult<i64> {
+                let hits: Option<i64> = sqlx::query_scalar("SELECT hits FROM rate_limits WHERE key = $1 AND window_start > $2")
+                    .bind(key)
+                    .bind(now - window_ms)
+                    .fetch_optional(self.reader())
+                    .await?;
+                Ok(hits.unwrap_or(0))
+            }
+
             async fn upsert_topic(&self, t: &Topic) -> StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO topics (slug, name, description, position) VALUES ($1, $2, $3, $4) \

@@ -26,23 +26,31 @@ impl SqliteStore {
     const LOCK: &'static str = "";
     const SHARE: &'static str = "";
 
-    /// `url` is `sqlite:path` / `sqlite://path` or a plain file path; the file and
-    /// its folder are created when missing. Starts, answers and gradings run on the
-    /// writer thread unless `THI24_SQLITE_WRITER=sqlx`.
+    /// `url` is any SQLite URL sqlx reads (`sqlite:path`, `sqlite:///abs?mode=rwc` …) or
+    /// a plain file path; the file and its folder are created when missing. Starts,
+    /// answers and gradings run on the writer thread.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let thread = std::env::var("THI24_SQLITE_WRITER").map(|v| v != "sqlx").unwrap_or(true);
-        Self::connect_with(url, thread).await
+        Self::connect_with(url, true).await
     }
 
     /// As `connect`, choosing whether the hot path runs on the writer thread.
     pub async fn connect_with(url: &str, writer_thread: bool) -> StoreResult<Self> {
-        let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-        if let Some(dir) = std::path::Path::new(path).parent() {
+        match url.parse().map_err(StoreError::Config)? {
+            crate::server::config::DatabaseUrl::Sqlite { url, file } => {
+                Self::open(&url, &file, &Options { sqlite_writer_thread: writer_thread, ..Options::default() }).await
+            }
+            _ => Err(StoreError::Config(format!("not an SQLite database: {url}"))),
+        }
+    }
+
+    /// Opens the database `url` names; `file` is that same file (the writer thread opens it).
+    pub async fn open(url: &str, file: &std::path::Path, opts: &Options) -> StoreResult<Self> {
+        if let Some(dir) = file.parent() {
             if !dir.as_os_str().is_empty() {
                 let _ = std::fs::create_dir_all(dir);
             }
         }
-        let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+        let base = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // NORMAL in WAL mode: a commit survives the process being killed;
@@ -57,16 +65,18 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             // a local file: no need to ping the connection before every write
             .test_before_acquire(false)
-            .connect_with(opts.clone())
+            .connect_with(base.clone())
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        if opts.migrate {
+            sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        }
         let readers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2) as u32 * 2;
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
             .acquire_timeout(Duration::from_secs(30))
-            .connect_with(opts.read_only(true))
+            .connect_with(base.read_only(true))
             .await?;
-        let hot = if writer_thread { Some(super::sqlite_writer::Writer::spawn(path, write.clone())?) } else { None };
+        let hot = if opts.sqlite_writer_thread { Some(super::sqlite_writer::Writer::spawn(file, write.clone())?) } else { None };
         Ok(Self { read, write, hot })
     }
 

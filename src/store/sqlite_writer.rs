@@ -43,7 +43,7 @@ pub(crate) struct Writer {
 impl Writer {
     /// Opens the writer's own connection to `path` (already migrated) and starts
     /// its thread; `gate` is sqlx's one-connection write pool.
-    pub(crate) fn spawn(path: &str, gate: sqlx::SqlitePool) -> StoreResult<Self> {
+    pub(crate) fn spawn(path: &std::path::Path, gate: sqlx::SqlitePool) -> StoreResult<Self> {
         let conn = Connection::open(path)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
@@ -480,7 +480,7 @@ mod tests {
         let gate = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await.unwrap();
         sqlx::query("CREATE TABLE t (k INTEGER PRIMARY KEY)").execute(&gate).await.unwrap();
         sqlx::query("INSERT INTO t VALUES (0)").execute(&gate).await.unwrap();
-        let w = Writer::spawn(path.to_str().unwrap(), gate.clone()).unwrap();
+        let w = Writer::spawn(&path, gate.clone()).unwrap();
 
         let mut held = gate.acquire().await.unwrap();
         let insert = |c: &Connection, k: i64| c.execute("INSERT INTO t VALUES (?1)", [k]);
