@@ -163,26 +163,6 @@ pub async fn get_attempt(id: Uuid) -> Result<AttemptView, AppError> {
     crate::server::service::attempt_view(&state, &user, id).await
 }
 
-/// The quiz as a plain form (a browser without JavaScript): every answer chosen,
-/// the prediction, then the result page.
-#[server]
-pub async fn submit_attempt_form(
-    attempt_id: Uuid,
-    answers: Option<std::collections::HashMap<Uuid, Uuid>>,
-    prediction: Option<String>,
-) -> Result<(), AppError> {
-    let state = ctx::state()?;
-    let user = ctx::require_user(&state).await?;
-    let prediction = match prediction.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(p) => Some(p.parse::<i64>().map_err(|_| AppError::validation(crate::i18n::t().err_prediction))?),
-        None => None,
-    };
-    let answers = answers.unwrap_or_default().into_iter().collect();
-    crate::server::service::submit_with_answers(&state, &user, attempt_id, prediction, answers).await?;
-    leptos_axum::redirect(&format!("/bai-thi/{attempt_id}"));
-    Ok(())
-}
-
 #[server]
 pub async fn get_leaderboard(round_id: Uuid) -> Result<Leaderboard, AppError> {
     let state = ctx::state()?;

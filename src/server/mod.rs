@@ -8,6 +8,7 @@ pub mod bank_io;
 pub mod clock;
 pub mod config;
 pub mod csrf;
+pub mod forms;
 pub mod live;
 pub mod live_api;
 pub mod metrics;

@@ -39,6 +39,7 @@ pub fn build(state: AppState) -> Router {
     let small = Router::new()
         .merge(super::api::routes())
         .merge(super::live_api::routes())
+        .route("/bai-thi/{id}/nop", axum::routing::post(super::forms::submit_quiz))
         .route("/api/{*fn_name}", axum::routing::post(server_fns.clone()).get(server_fns))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     Router::new()

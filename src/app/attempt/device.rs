@@ -271,3 +271,10 @@ pub fn mark_overview(current: usize, answered: &[bool], label: impl Fn(usize, bo
     #[cfg(not(feature = "hydrate"))]
     let _ = (current, answered, label);
 }
+
+pub fn scroll_to_top() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}

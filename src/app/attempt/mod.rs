@@ -63,12 +63,11 @@ pub fn AttemptPage() -> impl IntoView {
 #[component]
 fn QuizMarkup(view: AttemptView) -> impl IntoView {
     use crate::domain::time::format_duration;
-    use leptos::server_fn::ServerFn;
     let n = view.items.len();
     let answered = view.items.iter().filter(|i| i.chosen_option_id.is_some()).count();
     let first_saved = view.items.first().is_some_and(|i| i.chosen_option_id.is_some());
     let left = view.deadline_at - view.server_now;
-    let action = <api::SubmitAttemptForm as ServerFn>::url();
+    let action = format!("/bai-thi/{}/nop", view.id);
     let overview = view
         .items
         .iter()
@@ -87,7 +86,7 @@ fn QuizMarkup(view: AttemptView) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section class="quiz" aria-labelledby="quiz-title">
+        <section class="quiz" id="quiz-main" aria-labelledby="quiz-title">
             <h1 id="quiz-title" class="quiz-title">{view.contest_title.clone()}" — "{view.round_title.clone()}</h1>
             <div class="quiz-bar">
                 <div class="progress-wrap">

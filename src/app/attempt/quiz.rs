@@ -410,14 +410,17 @@ pub fn Quiz(meta: QuizMeta, children: Children) -> impl IntoView {
         ev.prevent_default();
         quiz.request_submit(device::prediction());
     };
-    // the quiz as drawn by the server, once; after grading, the result takes its place
-    let drawn = std::sync::Mutex::new(Some(children));
+    // once graded, the result shows in place of the quiz (which is hidden, not redrawn)
+    Effect::new(move |_| {
+        if quiz.done.with(|d| d.is_some()) {
+            device::set_hidden("quiz-main", true);
+            device::scroll_to_top();
+        }
+    });
     view! {
         <div id="quiz-root" on:click=on_click on:change=on_change on:submit=on_submit>
-            {move || match quiz.done.get() {
-                Some(outcome) => leptos::either::Either::Left(view! { <ResultView view=outcome.view refused=outcome.refused /> }),
-                None => leptos::either::Either::Right(drawn.lock().ok().and_then(|mut c| c.take()).map(|c| c())),
-            }}
+            {children()}
+            {move || quiz.done.get().map(|outcome| view! { <ResultView view=outcome.view refused=outcome.refused /> })}
         </div>
     }
 }
