@@ -2,7 +2,7 @@
 //! same names as command-line flags): a bad value stops the server with a
 //! message that names the variable. Every variable is in README's table.
 use clap::builder::BoolishValueParser;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -60,7 +60,7 @@ pub struct Settings {
     #[arg(long, env = "THI24_SQLITE_WRITER", value_name = "THI24_SQLITE_WRITER", value_enum, default_value_t = SqliteWriter::Thread)]
     pub sqlite_writer: SqliteWriter,
     /// Seed an empty database with demo data and keep the demo week open.
-    #[arg(long, env = "SEED_DEMO", value_name = "SEED_DEMO", default_value = "1", value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "SEED_DEMO", value_name = "SEED_DEMO", default_value = "1", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub seed_demo: bool,
     /// The seeded administrator's phone number.
     #[arg(long, env = "ADMIN_PHONE", value_name = "ADMIN_PHONE", default_value = "0900000000", value_parser = phone)]
@@ -69,10 +69,10 @@ pub struct Settings {
     #[arg(long, env = "ADMIN_PASSWORD", value_name = "ADMIN_PASSWORD", hide_env_values = true, value_parser = password)]
     pub admin_password: Option<String>,
     /// Add `Secure` to cookies (serve behind HTTPS).
-    #[arg(long, env = "COOKIE_SECURE", value_name = "COOKIE_SECURE", default_value = "0", value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "COOKIE_SECURE", value_name = "COOKIE_SECURE", default_value = "0", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub cookie_secure: bool,
     /// Take the client address from `X-Forwarded-For` (behind a trusted reverse proxy).
-    #[arg(long, env = "TRUST_PROXY", value_name = "TRUST_PROXY", default_value = "0", value_parser = BoolishValueParser::new())]
+    #[arg(long, env = "TRUST_PROXY", value_name = "TRUST_PROXY", default_value = "0", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub trust_proxy: bool,
     /// Failed logins in a row before the phone number is locked (1 min, then doubling up to 1 h).
     #[arg(long, env = "LOGIN_LIMIT_PER_PHONE", value_name = "LOGIN_LIMIT_PER_PHONE", default_value_t = 5,
@@ -136,7 +136,7 @@ impl FromStr for DatabaseUrl {
         let opts = sqlx::sqlite::SqliteConnectOptions::from_str(&url).map_err(|e| format!("không đọc được URL SQLite: {e}"))?;
         let file = opts.get_filename().to_path_buf();
         let name = file.to_string_lossy();
-        if name.is_empty() || name == ":memory:" || url.contains("mode=memory") {
+        if name.is_empty() || name.contains(":memory:") || name.contains("sqlx-in-memory") || url.contains(":memory:") || url.contains("mode=memory") {
             return Err("cần một tệp SQLite (một cơ sở dữ liệu trong bộ nhớ không dùng chung được giữa các kết nối)".into());
         }
         Ok(Self::Sqlite { url, file })
