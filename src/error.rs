@@ -41,9 +41,11 @@ impl ErrorCode {
     }
 }
 
+/// On the wire, for REST and server functions alike: `{"error": code, "message": text}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{message}")]
 pub struct AppError {
+    #[serde(rename = "error")]
     pub code: ErrorCode,
     pub message: String,
 }

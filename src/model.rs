@@ -13,8 +13,9 @@ pub struct UnitDto {
     pub headcount: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Participant,
     /// Reads the statistics of a unit subtree.
@@ -26,20 +27,10 @@ pub enum Role {
 
 impl Role {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Participant => "participant",
-            Role::Viewer => "viewer",
-            Role::Organizer => "organizer",
-            Role::Admin => "admin",
-        }
+        self.into()
     }
     pub fn parse(s: &str) -> Self {
-        match s {
-            "admin" => Role::Admin,
-            "organizer" => Role::Organizer,
-            "viewer" => Role::Viewer,
-            _ => Role::Participant,
-        }
+        s.parse().unwrap_or(Role::Participant)
     }
 }
 

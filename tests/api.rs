@@ -523,7 +523,37 @@ async fn malformed_paths(backend: Backend) {
     }
 }
 
+/// REST and server functions send one error shape: `{"error": code, "message"}`.
+async fn one_error_shape(backend: Backend) {
+    use leptos::server_fn::ServerFn;
+    let Some(app) = spawn_app(backend, Config::default()).await else { return };
+    let b = &app.base;
+    let rest = client()
+        .post(format!("{b}/api/v1/auth/login"))
+        .json(&json!({"phone": "0912345678", "password": "sai-mat-khau"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, rest) = status_and_body(rest).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{rest}");
+    let path = thi24::app::api::Login::PATH;
+    let r = client()
+        .post(format!("{b}{path}"))
+        .header("accept", "application/json")
+        .form(&[("phone", "0912345678"), ("password", "sai-mat-khau")])
+        .send()
+        .await
+        .unwrap();
+    let (_, fun) = status_and_body(r).await;
+    for v in [&rest, &fun] {
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["error", "message"], "{v}");
+    }
+    assert_eq!(rest, fun, "the same failure reads the same from both");
+}
+
 both_backends!(
+    one_error_shape,
     auth_and_errors,
     attempt_flow_and_secrecy,
     deadline_and_abandoned,

@@ -8,19 +8,10 @@
 use crate::error::{AppError, ErrorCode};
 use serde::{de::DeserializeOwned, Serialize};
 
-#[derive(serde::Deserialize)]
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-struct ErrorBody {
-    error: ErrorCode,
-    message: String,
-}
-
 /// An API error body, or the network error when the body is not one.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub fn error_from(body: &str) -> AppError {
-    serde_json::from_str::<ErrorBody>(body)
-        .map(|e| AppError::new(e.error, e.message))
-        .unwrap_or_else(|_| AppError::new(ErrorCode::Internal, crate::i18n::t().err_network))
+    serde_json::from_str::<AppError>(body).unwrap_or_else(|_| AppError::new(ErrorCode::Internal, crate::i18n::t().err_network))
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, AppError> {

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 /// chosen in time but slowed down by the network.
 pub const GRACE_MS: Millis = 5_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AttemptStatus {
     InProgress,
     /// Submitted by the participant (or by their browser at the deadline).
@@ -19,20 +20,11 @@ pub enum AttemptStatus {
 
 impl AttemptStatus {
     pub fn as_str(self) -> &'static str {
-        match self {
-            AttemptStatus::InProgress => "in_progress",
-            AttemptStatus::Submitted => "submitted",
-            AttemptStatus::Expired => "expired",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "in_progress" => AttemptStatus::InProgress,
-            "submitted" => AttemptStatus::Submitted,
-            "expired" => AttemptStatus::Expired,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 
     pub fn is_final(self) -> bool {

@@ -52,8 +52,9 @@ pub enum Stored {
 }
 
 /// What screens show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Phase {
     Lobby,
     Question,
@@ -65,19 +66,13 @@ pub enum Phase {
 
 impl Phase {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Lobby => "lobby",
-            Phase::Question => "question",
-            Phase::Paused => "paused",
-            Phase::Reveal => "reveal",
-            Phase::Results => "results",
-            Phase::Ended => "ended",
-        }
+        self.into()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     Start,
     Pause,
@@ -91,28 +86,11 @@ pub enum Action {
 
 impl Action {
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "start" => Action::Start,
-            "pause" => Action::Pause,
-            "resume" => Action::Resume,
-            "reveal" => Action::Reveal,
-            "results" => Action::Results,
-            "next" => Action::Next,
-            "end" => Action::End,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Start => "start",
-            Action::Pause => "pause",
-            Action::Resume => "resume",
-            Action::Reveal => "reveal",
-            Action::Results => "results",
-            Action::Next => "next",
-            Action::End => "end",
-        }
+        self.into()
     }
 
     pub const ALL: [Action; 7] = [Action::Start, Action::Pause, Action::Resume, Action::Reveal, Action::Results, Action::Next, Action::End];

@@ -3,8 +3,9 @@ use super::time::Millis;
 use serde::{Deserialize, Serialize};
 
 /// Which of a participant's attempts counts for the round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CountingRule {
     /// Higher score, then shorter time used, then earlier submission.
     #[default]
@@ -15,20 +16,11 @@ pub enum CountingRule {
 
 impl CountingRule {
     pub fn as_str(self) -> &'static str {
-        match self {
-            CountingRule::Best => "best",
-            CountingRule::First => "first",
-            CountingRule::Last => "last",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "best" => CountingRule::Best,
-            "first" => CountingRule::First,
-            "last" => CountingRule::Last,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 }
 

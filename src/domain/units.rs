@@ -3,8 +3,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum UnitKind {
     City,
     District,
@@ -14,22 +15,11 @@ pub enum UnitKind {
 
 impl UnitKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::City => "city",
-            UnitKind::District => "district",
-            UnitKind::Commune => "commune",
-            UnitKind::Agency => "agency",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "city" => UnitKind::City,
-            "district" => UnitKind::District,
-            "commune" => UnitKind::Commune,
-            "agency" => UnitKind::Agency,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 }
 

@@ -27,7 +27,7 @@ impl From<AppError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(serde_json::json!({ "error": self.0.code, "message": self.0.message }))).into_response()
+        (status, Json(self.0)).into_response()
     }
 }
 

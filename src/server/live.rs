@@ -10,6 +10,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::{t, tl};
 use crate::model::*;
 use crate::store::{LiveAnswerOutcome, LivePlayerRecord, LiveSessionRecord, LiveStore, Store, UserRecord, VersionRecord};
+use moka::sync::Cache;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,12 +28,13 @@ pub struct LiveHub {
     pub events: tokio::sync::broadcast::Sender<Uuid>,
     /// To the other servers: `l:<session>` (a live session) or `r:<round>` (a round's board).
     notify: Mutex<Option<tokio::sync::mpsc::UnboundedSender<String>>>,
-    views: Mutex<HashMap<(Uuid, bool), CachedView>>,
-    /// How many changes each session has seen here (a view made before the last one is stale).
-    generations: Mutex<HashMap<Uuid, u64>>,
+    views: Cache<(Uuid, bool), CachedView>,
+    /// How many changes each session has seen here (a view made before the last one is stale;
+    /// a forgotten count makes every kept view stale, never a stale one fresh).
+    generations: Cache<Uuid, u64>,
     /// One maker of each view at a time: the others wait and share it.
-    makers: Mutex<HashMap<(Uuid, bool), Arc<tokio::sync::Mutex<()>>>>,
-    questions: Mutex<HashMap<Uuid, Arc<Vec<VersionRecord>>>>,
+    makers: Cache<(Uuid, bool), Arc<tokio::sync::Mutex<()>>>,
+    questions: Cache<Uuid, Arc<Vec<VersionRecord>>>,
 }
 
 #[derive(Clone)]
@@ -52,10 +54,10 @@ impl Default for LiveHub {
         Self {
             events: tokio::sync::broadcast::channel(4096).0,
             notify: Mutex::new(None),
-            views: Default::default(),
-            generations: Default::default(),
-            makers: Default::default(),
-            questions: Default::default(),
+            views: Cache::builder().max_capacity(1_000).time_to_idle(Duration::from_secs(600)).build(),
+            generations: Cache::builder().max_capacity(10_000).time_to_idle(Duration::from_secs(6 * 3600)).build(),
+            makers: Cache::builder().max_capacity(1_000).time_to_idle(Duration::from_secs(600)).build(),
+            questions: Cache::builder().max_capacity(200).time_to_idle(Duration::from_secs(3600)).build(),
         }
     }
 }
@@ -74,22 +76,18 @@ impl LiveHub {
     }
 
     fn bump(&self, id: Uuid) {
-        let mut g = self.generations.lock().expect("generations");
-        if g.len() > 10_000 {
-            g.clear();
-        }
-        *g.entry(id).or_default() += 1;
-        drop(g);
+        self.generations.entry(id).and_upsert_with(|kept| kept.map_or(1, |g| g.into_value() + 1));
         let _ = self.events.send(id);
     }
 
     fn generation(&self, id: Uuid) -> u64 {
-        self.generations.lock().expect("generations").get(&id).copied().unwrap_or(0)
+        self.generations.get(&id).unwrap_or(0)
     }
 
     /// Like `changed`, and the next view is made at once (after the host's decisions and joins).
     pub fn reset(&self, id: Uuid) {
-        self.views.lock().expect("views").retain(|(s, _), _| *s != id);
+        self.views.invalidate(&(id, true));
+        self.views.invalidate(&(id, false));
         self.changed(id);
     }
 
@@ -162,19 +160,15 @@ pub async fn session(state: &AppState, id: Uuid) -> AppResult<LiveSessionRecord>
 
 /// The session's questions (versions never change: kept for good once read).
 pub async fn questions(state: &AppState, id: Uuid) -> AppResult<Arc<Vec<VersionRecord>>> {
-    if let Some(q) = state.hub.questions.lock().expect("questions").get(&id) {
-        return Ok(q.clone());
+    if let Some(q) = state.hub.questions.get(&id) {
+        return Ok(q);
     }
     let mut out = Vec::new();
     for v in state.store.live_versions(id).await.map_err(internal)? {
         out.push(state.store.question_version(v).await.map_err(internal)?.ok_or_else(AppError::internal)?);
     }
     let out = Arc::new(out);
-    let mut cache = state.hub.questions.lock().expect("questions");
-    if cache.len() > 200 {
-        cache.clear();
-    }
-    cache.insert(id, out.clone());
+    state.hub.questions.insert(id, out.clone());
     Ok(out)
 }
 
@@ -506,7 +500,7 @@ pub async fn me_of(state: &AppState, p: &LivePlayerRecord) -> AppResult<LiveMe> 
 pub async fn view(state: &AppState, id: Uuid, host: bool) -> AppResult<CachedView> {
     let hub = &state.hub;
     let fresh = |c: &CachedView, generation: u64| c.generation == generation && c.stale_at.is_none_or(|t| state.now() < t);
-    let cached = hub.views.lock().expect("views").get(&(id, host)).cloned();
+    let cached = hub.views.get(&(id, host));
     if let Some(c) = &cached {
         if fresh(c, hub.generation(id)) {
             return Ok(c.clone());
@@ -515,23 +509,18 @@ pub async fn view(state: &AppState, id: Uuid, host: bool) -> AppResult<CachedVie
             tokio::time::sleep(VIEW_TTL - c.at.elapsed()).await;
         }
     }
-    let maker = hub.makers.lock().expect("makers").entry((id, host)).or_default().clone();
+    let maker = hub.makers.get_with((id, host), Default::default);
     let _making = maker.lock().await;
     let generation = hub.generation(id);
-    if let Some(c) = hub.views.lock().expect("views").get(&(id, host)) {
-        if fresh(c, generation) {
-            return Ok(c.clone()); // made by another caller meanwhile
+    if let Some(c) = hub.views.get(&(id, host)) {
+        if fresh(&c, generation) {
+            return Ok(c); // made by another caller meanwhile
         }
     }
     let (view, ranks, stale_at) = build_view(state, id, host).await?;
     let json = Arc::new(serde_json::to_string(&view).map_err(internal)?);
     let cached = CachedView { at: Instant::now(), generation, stale_at, view: Arc::new(view), json, ranks: Arc::new(ranks) };
-    let mut views = hub.views.lock().expect("views");
-    if views.len() > 500 {
-        views.clear();
-        hub.makers.lock().expect("makers").retain(|_, m| Arc::strong_count(m) > 1);
-    }
-    views.insert((id, host), cached.clone());
+    hub.views.insert((id, host), cached.clone());
     Ok(cached)
 }
 

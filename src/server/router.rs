@@ -42,7 +42,7 @@ pub fn build(state: AppState) -> Router {
         .route("/bai-thi/{id}/nop", axum::routing::post(super::forms::submit_quiz))
         .route("/api/{*fn_name}", axum::routing::post(server_fns.clone()).get(server_fns))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
-    Router::new()
+    let app = Router::new()
         .nest_service("/pkg", bundle(&state))
         .route_service("/sw.js", service_worker(&state))
         .merge(uploads)
@@ -54,10 +54,8 @@ pub fn build(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .route("/metrics", axum::routing::get(super::metrics::endpoint))
         .layer(axum::middleware::from_fn(super::csrf::refuse_cross_site))
-        .layer(axum::middleware::from_fn(super::security::headers))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), super::metrics::observe))
-        .layer(CompressionLayer::new())
-        .with_state(state)
+        .layer(axum::middleware::from_fn(super::security::headers));
+    super::metrics::layers(app, &state).layer(CompressionLayer::new()).with_state(state)
 }
 
 /// `/pkg/*`: never changed once built (the names carry their hash).

@@ -288,7 +288,7 @@ pub async fn start_attempt(state: &AppState, user: &UserRecord, round_id: Uuid) 
     let choices = if out.resumed {
         None
     } else {
-        state.metrics.attempts_started.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        state.metrics.attempts_started.increment(1);
         state.graded(round_id);
         Some(
             req.items
@@ -441,7 +441,7 @@ pub async fn submit(state: &AppState, user: &UserRecord, attempt_id: Uuid, predi
     }
     match state.store.finalise_attempt(attempt_id, state.now(), true, prediction).await.map_err(store_err)? {
         Some(done) => {
-            state.metrics.submissions.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            state.metrics.submissions.increment(1);
             state.graded(done.round_id);
             view_of(state, done, None, None).await
         }
@@ -518,7 +518,7 @@ pub async fn finalise_overdue(state: &AppState) -> AppResult<usize> {
     let mut n = 0;
     for id in ids {
         if let Some(done) = state.store.finalise_attempt(id, state.now(), false, None).await.map_err(internal)? {
-            state.metrics.finalised_by_server.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            state.metrics.finalised_by_server.increment(1);
             state.graded(done.round_id);
             n += 1;
         }

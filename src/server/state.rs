@@ -3,6 +3,7 @@ use super::clock::SystemClock;
 use crate::domain::units::Unit;
 use crate::store::{AnyStore, ChoiceRecord, ContestRecord, ItemRecord, PoolEntry, RoundRecord, Store, StoreResult, VersionText};
 use leptos::config::LeptosOptions;
+use moka::sync::Cache;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,45 +28,33 @@ pub struct AppState {
     /// Live in-person sessions: change announcements and shared views.
     pub hub: Arc<super::live::LiveHub>,
     /// The projector board of each round, computed at most every `LIVE_TTL`.
-    live: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, (std::time::Instant, Arc<String>)>>>,
+    live: Cache<Uuid, Arc<String>>,
     /// Rounds and contests as read at most `RULES_TTL` ago: every start and submit needs them.
-    rounds: Arc<Recent<RoundRecord>>,
-    contests: Arc<Recent<ContestRecord>>,
+    rounds: Cache<Uuid, RoundRecord>,
+    contests: Cache<Uuid, ContestRecord>,
     /// Question versions as served (they never change once written).
-    versions: Arc<std::sync::Mutex<HashMap<Uuid, Arc<VersionText>>>>,
+    versions: Cache<Uuid, Arc<VersionText>>,
 }
 
-/// Records read at most a TTL ago, by id.
-pub struct Recent<T> {
-    ttl: Duration,
-    map: std::sync::Mutex<HashMap<Uuid, (Instant, T)>>,
+/// The record kept for `id`, or what `read` finds (kept when found).
+async fn kept_or_read<T: Clone + Send + Sync + 'static>(
+    cache: &Cache<Uuid, T>,
+    id: Uuid,
+    read: impl std::future::Future<Output = StoreResult<Option<T>>>,
+) -> StoreResult<Option<T>> {
+    if let Some(kept) = cache.get(&id) {
+        return Ok(Some(kept));
+    }
+    let found = read.await?;
+    if let Some(v) = &found {
+        cache.insert(id, v.clone());
+    }
+    Ok(found)
 }
 
-impl<T: Clone> Recent<T> {
-    fn new(ttl: Duration) -> Self {
-        Self { ttl, map: Default::default() }
-    }
-
-    /// The record kept for `id`, or what `read` finds (kept when found).
-    async fn get_or_read(&self, id: Uuid, read: impl std::future::Future<Output = StoreResult<Option<T>>>) -> StoreResult<Option<T>> {
-        let kept = self.map.lock().expect("cache").get(&id).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone());
-        if kept.is_some() {
-            return Ok(kept);
-        }
-        let found = read.await?;
-        if let Some(v) = &found {
-            let mut map = self.map.lock().expect("cache");
-            if map.len() > 10_000 {
-                map.clear();
-            }
-            map.insert(id, (Instant::now(), v.clone()));
-        }
-        Ok(found)
-    }
-
-    fn clear(&self) {
-        self.map.lock().expect("cache").clear();
-    }
+/// A bounded cache whose entries expire `ttl` after they were written.
+fn expiring<T: Clone + Send + Sync + 'static>(capacity: u64, ttl: Duration) -> Cache<Uuid, T> {
+    Cache::builder().max_capacity(capacity).time_to_live(ttl).build()
 }
 
 /// What the running app needs of the configuration (`config::Settings`, read once at start).
@@ -146,46 +135,40 @@ impl AppState {
             events: tokio::sync::broadcast::channel(1024).0,
             metrics: Default::default(),
             shutdown: tokio::sync::watch::channel(false).0,
-            live: Default::default(),
+            live: expiring(1_000, LIVE_TTL),
             hub: Default::default(),
-            rounds: Arc::new(Recent::new(RULES_TTL)),
-            contests: Arc::new(Recent::new(RULES_TTL)),
-            versions: Default::default(),
+            rounds: expiring(10_000, RULES_TTL),
+            contests: expiring(10_000, RULES_TTL),
+            versions: Cache::builder().max_capacity(100_000).time_to_idle(Duration::from_secs(24 * 3600)).build(),
         }
     }
 
     /// A round as read at most `RULES_TTL` ago.
     pub async fn round(&self, id: Uuid) -> StoreResult<Option<RoundRecord>> {
-        self.rounds.get_or_read(id, self.store.get_round(id)).await
+        kept_or_read(&self.rounds, id, self.store.get_round(id)).await
     }
 
     /// A contest as read at most `RULES_TTL` ago.
     pub async fn contest(&self, id: Uuid) -> StoreResult<Option<ContestRecord>> {
-        self.contests.get_or_read(id, self.store.contest(id)).await
+        kept_or_read(&self.contests, id, self.store.contest(id)).await
     }
 
     /// Forgets the rounds and contests read (after an organizer changes one).
     pub fn invalidate_rounds(&self) {
-        self.rounds.clear();
-        self.contests.clear();
+        self.rounds.invalidate_all();
+        self.contests.invalidate_all();
     }
 
     /// The questions of an attempt with their texts, from memory where served before.
     pub async fn items(&self, choices: &[ChoiceRecord]) -> StoreResult<Vec<ItemRecord>> {
-        let mut texts: HashMap<Uuid, Arc<VersionText>> = {
-            let known = self.versions.lock().expect("versions");
-            choices.iter().filter_map(|c| known.get(&c.version_id).map(|v| (c.version_id, v.clone()))).collect()
-        };
+        let mut texts: HashMap<Uuid, Arc<VersionText>> =
+            choices.iter().filter_map(|c| self.versions.get(&c.version_id).map(|v| (c.version_id, v))).collect();
         let missing: Vec<Uuid> = choices.iter().map(|c| c.version_id).filter(|v| !texts.contains_key(v)).collect();
         if !missing.is_empty() {
             let loaded = self.store.version_texts(&missing).await?;
-            let mut known = self.versions.lock().expect("versions");
-            if known.len() > 100_000 {
-                known.clear();
-            }
             for t in loaded {
                 let t = Arc::new(t);
-                known.insert(t.version_id, t.clone());
+                self.versions.insert(t.version_id, t.clone());
                 texts.insert(t.version_id, t);
             }
         }
@@ -218,18 +201,12 @@ impl AppState {
 
     /// The projector board of a round as JSON, shared by every screen showing it.
     pub async fn live_json(&self, round_id: uuid::Uuid) -> crate::error::AppResult<Arc<String>> {
-        if let Some((at, json)) = self.live.lock().expect("live cache").get(&round_id) {
-            if at.elapsed() < LIVE_TTL {
-                return Ok(json.clone());
-            }
+        if let Some(json) = self.live.get(&round_id) {
+            return Ok(json);
         }
         let board = super::ranking::live_board(self, round_id).await?;
         let json = Arc::new(serde_json::to_string(&board).map_err(super::service::internal)?);
-        let mut live = self.live.lock().expect("live cache");
-        if live.len() > 1_000 {
-            live.clear();
-        }
-        live.insert(round_id, (std::time::Instant::now(), json.clone()));
+        self.live.insert(round_id, json.clone());
         Ok(json)
     }
 
