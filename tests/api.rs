@@ -355,7 +355,14 @@ async fn submission_reports_refused_answers(backend: Backend) {
     let items = view["items"].as_array().unwrap();
     let pair = |i: usize, k: usize| json!({"question_id": items[i]["question_id"], "option_id": items[i]["options"][k]["id"]});
     app.clock.advance(60_000 + 3_000);
-    let (s, out) = status_and_body(c.post(format!("{b}/api/v1/attempts/{}/submit", view["id"].as_str().unwrap())).json(&json!({"answers": [pair(0, 1), pair(1, 2)]})).send().await.unwrap()).await;
+    let (s, out) = status_and_body(
+        c.post(format!("{b}/api/v1/attempts/{}/submit", view["id"].as_str().unwrap()))
+            .json(&json!({"answers": [pair(0, 1), pair(1, 2)]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{out}");
     assert_eq!(out["refused"], json!([]));
     assert_eq!(out["status"], "submitted");
@@ -368,7 +375,14 @@ async fn submission_reports_refused_answers(backend: Backend) {
     let items = view["items"].as_array().unwrap();
     let pair = |i: usize, k: usize| json!({"question_id": items[i]["question_id"], "option_id": items[i]["options"][k]["id"]});
     app.clock.advance(60_000 + 6_000);
-    let (s, out) = status_and_body(c.post(format!("{b}/api/v1/attempts/{}/submit", view["id"].as_str().unwrap())).json(&json!({"prediction": 3, "answers": [pair(0, 0), pair(2, 1)]})).send().await.unwrap()).await;
+    let (s, out) = status_and_body(
+        c.post(format!("{b}/api/v1/attempts/{}/submit", view["id"].as_str().unwrap()))
+            .json(&json!({"prediction": 3, "answers": [pair(0, 0), pair(2, 1)]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{out}");
     let refused = out["refused"].as_array().unwrap();
     assert_eq!(refused.len(), 2, "{out}");
@@ -380,7 +394,14 @@ async fn submission_reports_refused_answers(backend: Backend) {
     assert!(saved.iter().all(|i| i.chosen_option_id.is_none()));
 
     // the same submission again changes nothing (the outbox may resend it)
-    let (s, again) = status_and_body(c.post(format!("{b}/api/v1/attempts/{}/submit", view["id"].as_str().unwrap())).json(&json!({"prediction": 3, "answers": [pair(0, 0)]})).send().await.unwrap()).await;
+    let (s, again) = status_and_body(
+        c.post(format!("{b}/api/v1/attempts/{}/submit", view["id"].as_str().unwrap()))
+            .json(&json!({"prediction": 3, "answers": [pair(0, 0)]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(again["result"]["score"], out["result"]["score"]);
 }

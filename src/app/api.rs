@@ -67,7 +67,10 @@ pub(crate) mod ctx {
     /// an outbox): nothing of a person stays on a shared phone after logout.
     pub fn clear_site_data() {
         if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-            res.insert_header(http::HeaderName::from_static("clear-site-data"), http::HeaderValue::from_static(crate::server::auth::CLEAR_SITE_DATA));
+            res.insert_header(
+                http::HeaderName::from_static("clear-site-data"),
+                http::HeaderValue::from_static(crate::server::auth::CLEAR_SITE_DATA),
+            );
         }
     }
 

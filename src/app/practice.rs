@@ -231,9 +231,7 @@ fn Drill(
 
 /// The topic, carried by the plain form.
 fn topic_input(next_link: &str) -> Option<impl IntoView> {
-    next_link
-        .strip_prefix("/luyen-tap?chu-de=")
-        .map(|slug| view! { <input type="hidden" name="chu-de" value=slug.to_string() /> })
+    next_link.strip_prefix("/luyen-tap?chu-de=").map(|slug| view! { <input type="hidden" name="chu-de" value=slug.to_string() /> })
 }
 
 #[component]

@@ -39,7 +39,12 @@ impl Assets {
         };
         let mut chunks: Vec<String> = names.iter().filter(|n| n.starts_with("split_") && n.ends_with(".wasm")).cloned().collect();
         chunks.sort();
-        Self { css: pick(".css"), js: pick(".js"), wasm: pick(".wasm"), chunks: chunks.into_iter().map(|c| format!("/{pkg_dir}/{c}")).collect() }
+        Self {
+            css: pick(".css"),
+            js: pick(".js"),
+            wasm: pick(".wasm"),
+            chunks: chunks.into_iter().map(|c| format!("/{pkg_dir}/{c}")).collect(),
+        }
     }
 
     /// The lazily loaded module of the island `snake_name` (e.g. `quiz`), if split out.

@@ -116,7 +116,10 @@ impl Cli {
 pub enum DatabaseUrl {
     /// `url` as sqlx reads it; `file` is the database file it names (what the writer
     /// thread opens: exactly the pool's file, whatever options the URL carries).
-    Sqlite { url: String, file: PathBuf },
+    Sqlite {
+        url: String,
+        file: PathBuf,
+    },
     Postgres(String),
 }
 
@@ -136,7 +139,12 @@ impl FromStr for DatabaseUrl {
         let opts = sqlx::sqlite::SqliteConnectOptions::from_str(&url).map_err(|e| format!("không đọc được URL SQLite: {e}"))?;
         let file = opts.get_filename().to_path_buf();
         let name = file.to_string_lossy();
-        if name.is_empty() || name.contains(":memory:") || name.contains("sqlx-in-memory") || url.contains(":memory:") || url.contains("mode=memory") {
+        if name.is_empty()
+            || name.contains(":memory:")
+            || name.contains("sqlx-in-memory")
+            || url.contains(":memory:")
+            || url.contains("mode=memory")
+        {
             return Err("cần một tệp SQLite (một cơ sở dữ liệu trong bộ nhớ không dùng chung được giữa các kết nối)".into());
         }
         Ok(Self::Sqlite { url, file })

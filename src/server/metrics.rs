@@ -36,7 +36,7 @@ impl Default for Metrics {
     fn default() -> Self {
         let recorder = PrometheusBuilder::new().set_buckets(&BUCKETS).expect("buckets").build_recorder();
         let handle = recorder.handle();
-        metrics::with_local_recorder(&recorder, || {
+        let (attempts_started, submissions, finalised_by_server, server_errors, active) = metrics::with_local_recorder(&recorder, || {
             use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, Unit};
             describe_counter!(REQUESTS, "HTTP requests by method, route and status.");
             describe_histogram!(DURATION, Unit::Seconds, "Time to the response's head, by route.");
@@ -45,16 +45,15 @@ impl Default for Metrics {
             describe_counter!("thi24_attempts_finalised_by_server_total", "Attempts finalised after their deadline by this server.");
             describe_counter!("thi24_http_server_errors_total", "Responses with a 5xx status.");
             describe_gauge!("thi24_active_attempts", "Attempts in progress (all servers).");
-            Self {
-                attempts_started: counter!("thi24_attempts_started_total"),
-                submissions: counter!("thi24_submissions_total"),
-                finalised_by_server: counter!("thi24_attempts_finalised_by_server_total"),
-                server_errors: counter!("thi24_http_server_errors_total"),
-                active: gauge!("thi24_active_attempts"),
-                handle,
-                recorder,
-            }
-        })
+            (
+                counter!("thi24_attempts_started_total"),
+                counter!("thi24_submissions_total"),
+                counter!("thi24_attempts_finalised_by_server_total"),
+                counter!("thi24_http_server_errors_total"),
+                gauge!("thi24_active_attempts"),
+            )
+        });
+        Self { recorder, handle, attempts_started, submissions, finalised_by_server, server_errors, active }
     }
 }
 
@@ -95,9 +94,11 @@ impl MakeRequestId for NewId {
 
 /// A proxy's request id is kept when short and plain, else replaced by a new one.
 async fn drop_odd_request_id(mut req: Request, next: Next) -> Response {
-    let sane = req.headers().get(&X_REQUEST_ID).and_then(|v| v.to_str().ok()).is_some_and(|v| {
-        !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    });
+    let sane = req
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     if !sane {
         req.headers_mut().remove(&X_REQUEST_ID);
     }

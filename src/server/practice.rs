@@ -59,12 +59,8 @@ pub async fn next(state: &AppState, topic: Option<String>, recent: Vec<Uuid>) ->
 /// A question version as practice shows it (options shuffled, no answer).
 pub async fn question(state: &AppState, version_id: Uuid) -> AppResult<PracticeQuestion> {
     use rand::seq::SliceRandom;
-    let v = state
-        .store
-        .question_version(version_id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::not_found(t().err_question_not_found))?;
+    let v =
+        state.store.question_version(version_id).await.map_err(internal)?.ok_or_else(|| AppError::not_found(t().err_question_not_found))?;
     let topics = state.store.list_topics().await.map_err(internal)?;
     let mut options: Vec<OptionView> = v.options.into_iter().map(|(id, text, _)| OptionView { id, text }).collect();
     options.shuffle(&mut rand::thread_rng());

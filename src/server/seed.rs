@@ -145,7 +145,8 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<String>, String> {
         Some(p) => (p.clone(), false),
         None => (super::auth::new_token().0[..16].to_string(), true),
     };
-    let phone = crate::domain::PhoneNumber::parse(&state.config.admin_phone).map_err(|_| "ADMIN_PHONE is not a valid mobile number".to_string())?;
+    let phone =
+        crate::domain::PhoneNumber::parse(&state.config.admin_phone).map_err(|_| "ADMIN_PHONE is not a valid mobile number".to_string())?;
     let admin = NewUser {
         id: Uuid::new_v4(),
         full_name: "Quản trị viên".into(),

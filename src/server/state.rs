@@ -6,7 +6,7 @@ use leptos::config::LeptosOptions;
 use moka::sync::Cache;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::RwLock;
 use uuid::Uuid;
 

@@ -3,8 +3,8 @@
 //! never redraws them, it keeps answers on the device until acknowledged, pages
 //! through the questions and counts down), a graded one its result. Without
 //! JavaScript the quiz is one form, posted whole.
-pub mod outbox;
 mod device;
+pub mod outbox;
 mod quiz;
 
 use super::api;
@@ -186,10 +186,8 @@ pub fn ResultView(view: AttemptView, refused: Vec<RefusedAnswer>) -> impl IntoVi
     };
     let position = |q: Uuid| view.items.iter().position(|i| i.question_id == q).map(|p| p + 1).unwrap_or(0);
     let refused_list = (!refused.is_empty()).then(|| {
-        let lines: Vec<String> = refused
-            .iter()
-            .map(|x| format!("{} {}: {}", t().question_n_of, position(x.question_id), x.message))
-            .collect();
+        let lines: Vec<String> =
+            refused.iter().map(|x| format!("{} {}: {}", t().question_n_of, position(x.question_id), x.message)).collect();
         view! {
             <div class="alert" role="alert" id="refused">
                 <p>{t().refused_title}</p>

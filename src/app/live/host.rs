@@ -223,7 +223,9 @@ fn CreateForm() -> impl IntoView {
 
 #[component]
 pub fn LiveHostPage() -> impl IntoView {
-    super::follow_page(tl().controls, true, |first| view! { <crate::app::organizer::Console part=crate::app::organizer::Part::LiveHost(first) /> }.into_any())
+    super::follow_page(tl().controls, true, |first| {
+        view! { <crate::app::organizer::Console part=crate::app::organizer::Part::LiveHost(first) /> }.into_any()
+    })
 }
 
 /// The host's console of one session (a lazy island: never on a participant's page).

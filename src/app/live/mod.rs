@@ -6,8 +6,8 @@ mod host;
 mod play;
 mod screen;
 
-pub use host::{LiveConsolePage, LiveHostPage};
 pub(crate) use host::{HostLive, LiveConsole};
+pub use host::{LiveConsolePage, LiveHostPage};
 pub use play::LivePlayPage;
 pub use screen::LiveScreenPage;
 pub(crate) use screen::ScreenLive;

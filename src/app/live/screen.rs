@@ -9,7 +9,9 @@ use leptos::prelude::*;
 
 #[component]
 pub fn LiveScreenPage() -> impl IntoView {
-    super::follow_page(tl().screen_title, false, |first| view! { <crate::app::organizer::Console part=crate::app::organizer::Part::LiveScreen(first) /> }.into_any())
+    super::follow_page(tl().screen_title, false, |first| {
+        view! { <crate::app::organizer::Console part=crate::app::organizer::Part::LiveScreen(first) /> }.into_any()
+    })
 }
 
 /// The projector of one session (a lazy island: never on a participant's page).
