@@ -4,6 +4,13 @@ use crate::domain::{units::UnitKind, AttemptStatus, Millis, RoundStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+
+/// The largest request body the server reads, but where files are uploaded.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// The largest file an organizer may upload (imports).
+pub const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
+
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitDto {
     pub id: Uuid,
@@ -13,6 +20,7 @@ pub struct UnitDto {
     pub headcount: i64,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -34,6 +42,7 @@ impl Role {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     pub id: Uuid,
@@ -44,6 +53,7 @@ pub struct Me {
     pub role: Role,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterInput {
     pub full_name: String,
@@ -52,12 +62,14 @@ pub struct RegisterInput {
     pub password: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginInput {
     pub phone: String,
     pub password: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundSummary {
     pub id: Uuid,
@@ -78,6 +90,7 @@ pub struct RoundSummary {
     pub mine: Option<MyRound>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyRound {
     pub attempts_used: i64,
@@ -86,12 +99,14 @@ pub struct MyRound {
     pub best_time_ms: Option<Millis>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OptionView {
     pub id: Uuid,
     pub text: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemView {
     /// The identifier of the question (its served version) within this attempt.
@@ -103,6 +118,7 @@ pub struct ItemView {
 }
 
 /// An attempt as its participant sees it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttemptView {
     pub id: Uuid,
@@ -121,6 +137,7 @@ pub struct AttemptView {
     pub result: Option<AttemptResult>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttemptResult {
     pub score: i64,
@@ -136,6 +153,7 @@ pub struct AttemptResult {
     pub review: Option<Vec<ReviewItem>>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewItem {
     pub question_id: Uuid,
@@ -146,6 +164,7 @@ pub struct ReviewItem {
     pub passage: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerAck {
     pub question_id: Uuid,
@@ -156,6 +175,7 @@ pub struct AnswerAck {
 
 /// An answer the server would not record (sent after the deadline and its grace, or
 /// to an attempt already graded), with the reason in Vietnamese.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefusedAnswer {
     pub question_id: Uuid,
@@ -166,6 +186,7 @@ pub struct RefusedAnswer {
 /// What a submission returns: the graded attempt (its fields, as `GET` of the
 /// attempt gives them), and every answer sent with the submission that the server
 /// refused (never dropped silently).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubmitOutcome {
     #[serde(flatten)]
@@ -174,6 +195,7 @@ pub struct SubmitOutcome {
     pub refused: Vec<RefusedAnswer>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyAttempt {
     pub id: Uuid,
@@ -188,6 +210,7 @@ pub struct MyAttempt {
     pub time_used_ms: Option<Millis>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaderboardEntry {
     pub rank: i64,
@@ -205,6 +228,7 @@ pub struct LeaderboardEntry {
     pub is_me: bool,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leaderboard {
     pub round_id: Uuid,
@@ -221,6 +245,7 @@ pub struct Leaderboard {
 }
 
 /// A round as an organizer defines it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundInput {
     pub title: String,
@@ -254,6 +279,7 @@ fn yes() -> bool {
 }
 
 /// A question of the bank as organizers see and edit it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankItem {
     pub id: Uuid,
@@ -272,6 +298,8 @@ pub struct BankItem {
     pub updated_at: Millis,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct BankFilter {
     pub q: Option<String>,
@@ -281,6 +309,7 @@ pub struct BankFilter {
     pub page: Option<usize>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankPage {
     pub items: Vec<BankItem>,
@@ -290,6 +319,7 @@ pub struct BankPage {
     pub topics: Vec<TopicDto>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicDto {
     pub slug: String,
@@ -298,6 +328,7 @@ pub struct TopicDto {
 }
 
 /// What an import would do, before it is committed.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportPreview {
     /// Present when the file is valid: confirm with it.
@@ -311,12 +342,14 @@ pub struct ImportPreview {
     pub row_errors: Vec<RowProblem>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowProblem {
     pub row: usize,
     pub reasons: Vec<String>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportDone {
     pub creates: usize,
@@ -325,6 +358,7 @@ pub struct ImportDone {
 }
 
 /// A practice question: like an attempt's, without the answer.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PracticeQuestion {
     pub question_id: Uuid,
@@ -334,6 +368,7 @@ pub struct PracticeQuestion {
     pub options: Vec<OptionView>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PracticeFeedback {
     pub correct: bool,
@@ -343,6 +378,7 @@ pub struct PracticeFeedback {
     pub passage: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopicStat {
     pub slug: String,
@@ -352,6 +388,7 @@ pub struct TopicStat {
 }
 
 /// A study section: the Directive explained, one topic at a time.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StudySection {
     pub slug: String,
@@ -361,6 +398,7 @@ pub struct StudySection {
     pub blocks: Vec<StudyBlock>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StudyBlock {
     pub kind: String,
@@ -373,6 +411,7 @@ pub struct StudyBlock {
 
 /// Prizes of a contest: per round and for the whole contest, individual tiers in
 /// rank order; and collective prizes for units.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Prizes {
     #[serde(default)]
@@ -381,12 +420,14 @@ pub struct Prizes {
     pub collective: Option<CollectivePrize>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrizeTier {
     pub label: String,
     pub count: usize,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CollectivePrize {
     pub label: String,
@@ -395,6 +436,7 @@ pub struct CollectivePrize {
     pub by: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestInput {
     pub title: String,
@@ -416,6 +458,7 @@ fn public() -> String {
     "public".into()
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestDto {
     pub id: Uuid,
@@ -429,6 +472,7 @@ pub struct ContestDto {
 }
 
 /// A round as organizers see it: its whole configuration.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminRound {
     pub id: Uuid,
@@ -441,6 +485,7 @@ pub struct AdminRound {
 }
 
 /// Several weekly rounds at once: the first opens at `first_opens_at`, each lasts `days` days.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeeklyInput {
     pub first_opens_at: Millis,
@@ -462,6 +507,7 @@ fn week_title() -> String {
 }
 
 /// Published (frozen) results of a round.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedResults {
     pub round_id: Uuid,
@@ -469,6 +515,7 @@ pub struct PublishedResults {
     pub leaderboard: Leaderboard,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleInput {
     pub role: Role,
@@ -476,6 +523,7 @@ pub struct RoleInput {
 }
 
 /// An audit entry as the console shows it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditView {
     pub at: Millis,
@@ -488,6 +536,7 @@ pub struct AuditView {
 }
 
 /// A unit's participation in a round or a contest.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitStat {
     pub rank: i64,
@@ -509,12 +558,14 @@ pub struct UnitStat {
     pub path: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitRef {
     pub id: Uuid,
     pub name: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundRef {
     pub id: Uuid,
@@ -523,6 +574,7 @@ pub struct RoundRef {
 }
 
 /// Units compared at one level of the tree, for a round or a whole contest.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitBoard {
     pub contest_id: Uuid,
@@ -543,6 +595,7 @@ pub struct UnitBoard {
 }
 
 /// What the charts draw: participation per day and the distribution of scores.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charts {
     pub days: Vec<DayCount>,
@@ -551,6 +604,7 @@ pub struct Charts {
     pub max_score: i64,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCount {
     /// Hanoi calendar day: days since 1970-01-01 (UTC+7).
@@ -559,6 +613,7 @@ pub struct DayCount {
     pub new_participants: i64,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScoreCount {
     pub score: i64,
@@ -566,6 +621,7 @@ pub struct ScoreCount {
 }
 
 /// What the projector shows for a round, pushed again whenever it changes.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveBoard {
     pub round_id: Uuid,
@@ -579,6 +635,7 @@ pub struct LiveBoard {
     pub units: Vec<UnitStat>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContestEntry {
     pub rank: i64,
@@ -594,6 +651,7 @@ pub struct ContestEntry {
 }
 
 /// The whole contest's ranking (sum of each round's counted score) and its units.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContestRanking {
     pub contest_id: Uuid,
@@ -605,6 +663,7 @@ pub struct ContestRanking {
     pub me: Option<ContestEntry>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitInput {
     pub parent_id: Option<Uuid>,
@@ -616,6 +675,7 @@ pub struct UnitInput {
     pub code: Option<String>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterImport {
     pub created: usize,
@@ -626,6 +686,7 @@ pub struct RosterImport {
 }
 
 /// An individual ranking: of a round, or of a whole contest.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum PeopleBoard {
     Round(Leaderboard),

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// What every screen of a session shows, pushed again whenever it changes.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveView {
     pub id: Uuid,
@@ -35,6 +36,7 @@ pub struct LiveView {
     pub contest_title: Option<String>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveQuestion {
     pub position: i64,
@@ -42,12 +44,14 @@ pub struct LiveQuestion {
     pub options: Vec<LiveOption>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveOption {
     pub id: Uuid,
     pub text: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveReveal {
     pub correct_option_id: Uuid,
@@ -57,6 +61,7 @@ pub struct LiveReveal {
     pub counts: Vec<i64>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LivePersonRow {
     pub rank: i64,
@@ -68,6 +73,7 @@ pub struct LivePersonRow {
     pub guest: bool,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveUnitRow {
     pub rank: i64,
@@ -78,6 +84,7 @@ pub struct LiveUnitRow {
 }
 
 /// One participant's own state (after a reload, too).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveMe {
     pub player_id: Uuid,
@@ -92,6 +99,7 @@ pub struct LiveMe {
     pub answers: Vec<LiveMyAnswer>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveMyAnswer {
     pub position: i64,
@@ -102,6 +110,7 @@ pub struct LiveMyAnswer {
 }
 
 /// Joining: an account needs nothing; a guest gives a name and a unit.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct LiveJoinInput {
     #[serde(default)]
@@ -110,12 +119,14 @@ pub struct LiveJoinInput {
     pub unit_id: Option<Uuid>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveAnswerInputDto {
     pub position: i64,
     pub option_id: Uuid,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveAnswerAck {
     /// How many have answered this question, this answer included.
@@ -125,6 +136,7 @@ pub struct LiveAnswerAck {
 }
 
 /// A session to create: from a round's questions (drawn by its rules) or a hand-picked set.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct LiveCreateInput {
     pub title: String,
@@ -138,6 +150,7 @@ pub struct LiveCreateInput {
     pub contest_id: Option<Uuid>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveSummary {
     pub id: Uuid,
@@ -151,6 +164,7 @@ pub struct LiveSummary {
 }
 
 /// Finding a session by its code.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveLookup {
     pub id: Uuid,

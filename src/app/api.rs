@@ -54,7 +54,7 @@ pub(crate) mod ctx {
             let mut bytes = Vec::new();
             while let Ok(Some(chunk)) = field.chunk().await {
                 bytes.extend_from_slice(&chunk);
-                if bytes.len() > crate::server::router::UPLOAD_LIMIT {
+                if bytes.len() > crate::model::UPLOAD_LIMIT {
                     return Err(AppError::validation(crate::i18n::t().err_file_missing));
                 }
             }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// chosen in time but slowed down by the network.
 pub const GRACE_MS: Millis = 5_000;
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// How many questions to take per topic and per difficulty. Topics without a
 /// quota fill the rest; an empty difficulty mix means any.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrawRules {
     #[serde(default)]

@@ -2,6 +2,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A Vietnamese mobile number in its canonical 10-digit form ("0912345678").
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PhoneNumber(String);
 

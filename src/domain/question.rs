@@ -8,6 +8,7 @@ pub const MAX_OPTION: usize = 300;
 pub const MAX_EXPLANATION: usize = 2_000;
 
 /// A question as written by an author, before it is stored.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuestionDraft {
     /// Stable key of the shipped bank ("bc-001"); organizers' questions may have none.
@@ -26,6 +27,7 @@ pub struct QuestionDraft {
     pub passage: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QuestionError {
     EmptyStem,

@@ -8,6 +8,7 @@
 use super::time::Millis;
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RankKey {
     pub score: i64,
@@ -47,6 +48,7 @@ pub fn rank_by<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) -> Vec<i64> {
 }
 
 /// One participant's results over a contest's rounds.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ContestKey {
     /// Sum of the counted scores of every round.

@@ -24,7 +24,7 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap) -> bool {
 pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
     if is_cross_site(req.method(), req.headers()) {
         let err = crate::error::AppError::new(crate::error::ErrorCode::Forbidden, crate::i18n::t().err_cross_site);
-        return super::api::ApiError(err).into_response();
+        return super::http::extract::ApiError(err).into_response();
     }
     next.run(req).await
 }

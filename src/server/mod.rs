@@ -1,6 +1,5 @@
 //! Server side: state, services, HTTP API, security middleware, seeding.
 pub mod admin;
-pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod bank;
@@ -9,10 +8,9 @@ pub mod clock;
 pub mod config;
 pub mod csrf;
 pub mod forms;
+pub mod http;
 pub mod live;
-pub mod live_api;
 pub mod metrics;
-pub mod openapi;
 pub mod payload;
 pub mod practice;
 pub mod ranking;

@@ -6,20 +6,26 @@ use crate::error::AppError;
 use crate::i18n::t;
 use uuid::Uuid;
 
-#[derive(serde::Deserialize)]
-struct AnswerBody {
+/// An answer: the chosen option.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct AnswerBody {
     option_id: Uuid,
 }
 
-#[derive(serde::Deserialize, Default)]
-struct SubmitBody {
+/// A submission's body.
+#[derive(serde::Deserialize, Default, utoipa::ToSchema)]
+pub struct SubmitBody {
+    /// The answer to the prediction question (fixed by the first submitted attempt).
+    #[schema(minimum = 0, maximum = 10_000_000)]
     prediction: Option<i64>,
+    /// Answers the browser could not send before (at most 200).
     #[serde(default)]
+    #[schema(max_items = 200)]
     answers: Vec<AnswerPair>,
 }
 
-#[derive(serde::Deserialize)]
-struct AnswerPair {
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct AnswerPair {
     question_id: Uuid,
     option_id: Uuid,
 }

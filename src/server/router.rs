@@ -11,9 +11,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
-/// Request bodies are small everywhere but where files are uploaded.
-pub const BODY_LIMIT: usize = 1024 * 1024;
-pub const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
+use crate::model::{BODY_LIMIT, UPLOAD_LIMIT};
 
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -32,19 +30,15 @@ pub fn build(state: AppState) -> Router {
         }
     };
     // File uploads (server functions under /api/upload and the import endpoint) may be large.
-    let uploads = Router::new()
-        .route("/api/upload/{*fn_name}", axum::routing::post(server_fns.clone()))
-        .merge(super::api::upload_routes())
-        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
+    let uploads = Router::new().route("/api/upload/{*fn_name}", axum::routing::post(server_fns.clone())).layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
     let small = Router::new()
-        .merge(super::api::routes())
-        .merge(super::live_api::routes())
         .route("/bai-thi/{id}/nop", axum::routing::post(super::forms::submit_quiz))
         .route("/api/{*fn_name}", axum::routing::post(server_fns.clone()).get(server_fns))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
     let app = Router::new()
         .nest_service("/pkg", bundle(&state))
         .route_service("/sw.js", service_worker(&state))
+        .merge(super::http::routes())
         .merge(uploads)
         .merge(small)
         .leptos_routes_with_context(&state, routes, ctx, {

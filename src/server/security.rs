@@ -83,7 +83,7 @@ pub async fn headers(req: Request, next: Next) -> Response {
     if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !is_json(&res) {
         // the body limit answers in plain text: say it like every other error
         let e = crate::error::AppError::new(crate::error::ErrorCode::TooLarge, crate::i18n::t().err_too_large);
-        res = axum::response::IntoResponse::into_response(super::api::ApiError(e));
+        res = axum::response::IntoResponse::into_response(super::http::extract::ApiError(e));
     }
     let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
     if html && !res.headers().contains_key(header::CONTENT_ENCODING) {
