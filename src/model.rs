@@ -4,7 +4,6 @@ use crate::domain::{units::UnitKind, AttemptStatus, Millis, RoundStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-
 /// The largest request body the server reads, but where files are uploaded.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// The largest file an organizer may upload (imports).

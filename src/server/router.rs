@@ -30,7 +30,9 @@ pub fn build(state: AppState) -> Router {
         }
     };
     // File uploads (server functions under /api/upload and the import endpoint) may be large.
-    let uploads = Router::new().route("/api/upload/{*fn_name}", axum::routing::post(server_fns.clone())).layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
+    let uploads = Router::new()
+        .route("/api/upload/{*fn_name}", axum::routing::post(server_fns.clone()))
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT));
     let small = Router::new()
         .route("/bai-thi/{id}/nop", axum::routing::post(super::forms::submit_quiz))
         .route("/api/{*fn_name}", axum::routing::post(server_fns.clone()).get(server_fns))

@@ -43,7 +43,11 @@ pub struct TopicInput {
 /// Adds a topic; returns every topic.
 #[utoipa::path(post, path = "/api/v1/admin/topics", tag = "bank", security(("session" = [])), request_body = TopicInput,
     responses((status = 201, body = Vec<TopicDto>), BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, Invalid))]
-async fn topic_create(State(s): State<AppState>, Organizer(user): Organizer, Body(b): Body<TopicInput>) -> ApiResult<(StatusCode, Json<Vec<TopicDto>>)> {
+async fn topic_create(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    Body(b): Body<TopicInput>,
+) -> ApiResult<(StatusCode, Json<Vec<TopicDto>>)> {
     bank::add_topic(&s, &user, b.slug, b.name).await?;
     Ok((StatusCode::CREATED, Json(bank::topics(&s).await?)))
 }
@@ -58,7 +62,11 @@ async fn bank_list(State(s): State<AppState>, Organizer(user): Organizer, ApiQue
 /// Adds a question.
 #[utoipa::path(post, path = "/api/v1/admin/questions", tag = "bank", security(("session" = [])), request_body = QuestionDraft,
     responses((status = 201, body = BankItem), BadRequest, Unauthorized, Forbidden, Conflict, TooLarge, Invalid))]
-async fn bank_create(State(s): State<AppState>, Organizer(user): Organizer, Body(d): Body<QuestionDraft>) -> ApiResult<(StatusCode, Json<BankItem>)> {
+async fn bank_create(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    Body(d): Body<QuestionDraft>,
+) -> ApiResult<(StatusCode, Json<BankItem>)> {
     let id = bank::save(&s, &user, None, d).await?;
     s.invalidate_question_pool().await;
     Ok((StatusCode::CREATED, Json(bank::get(&s, &user, id).await?)))
@@ -92,7 +100,11 @@ async fn bank_update(
     params(("id" = Uuid, Path, description = "The question"),
         ("action" = String, Path, pattern = "^(retire|restore)$", description = "`retire` or `restore`")),
     responses((status = 200, body = BankItem), BadRequest, Unauthorized, Forbidden, NotFound))]
-async fn bank_status(State(s): State<AppState>, Organizer(user): Organizer, ApiPath((id, action)): ApiPath<(Uuid, String)>) -> ApiResult<Json<BankItem>> {
+async fn bank_status(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    ApiPath((id, action)): ApiPath<(Uuid, String)>,
+) -> ApiResult<Json<BankItem>> {
     let retired = match action.as_str() {
         "retire" => true,
         "restore" => false,
@@ -114,7 +126,8 @@ fn format_of(name: &str) -> ApiResult<bank::Format> {
 /// The import template or the whole bank, as CSV or XLSX.
 #[utoipa::path(get, path = "/api/v1/admin/questions/files/{file}", tag = "bank", security(("session" = [])),
     params(("file" = String, Path, pattern = "^(template|export)\\.(csv|xlsx)$", description = "`template.csv`, `template.xlsx`, `export.csv` or `export.xlsx`")),
-    responses((status = 200, content_type = ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"], body = Vec<u8>, description = "The file"),
+    responses((status = 200, description = "The file",
+        content((Vec<u8> = "text/csv"), (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         BadRequest, Unauthorized, Forbidden, NotFound))]
 async fn bank_file(State(s): State<AppState>, Organizer(user): Organizer, ApiPath(file): ApiPath<String>) -> ApiResult<Response> {
     let format = format_of(&file)?;

@@ -34,7 +34,11 @@ async fn contests_list(State(s): State<AppState>, Staff(user): Staff) -> ApiResu
 /// Creates a contest (for the whole city: administrators only).
 #[utoipa::path(post, path = "/api/v1/admin/contests", tag = "contests", security(("session" = [])), request_body = ContestInput,
     responses((status = 201, body = ContestDto), BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, Invalid))]
-async fn contest_create(State(s): State<AppState>, Staff(user): Staff, Body(input): Body<ContestInput>) -> ApiResult<(StatusCode, Json<ContestDto>)> {
+async fn contest_create(
+    State(s): State<AppState>,
+    Staff(user): Staff,
+    Body(input): Body<ContestInput>,
+) -> ApiResult<(StatusCode, Json<ContestDto>)> {
     Ok((StatusCode::CREATED, Json(admin::save_contest(&s, &user, None, input).await?)))
 }
 
@@ -63,7 +67,11 @@ async fn contest_update(
 #[utoipa::path(post, path = "/api/v1/admin/contests/{contest_id}/clone", tag = "contests", security(("session" = [])),
     params(("contest_id" = Uuid, Path, description = "The contest")),
     responses((status = 201, body = ContestDto), BadRequest, Unauthorized, Forbidden, NotFound))]
-async fn contest_clone(State(s): State<AppState>, Staff(user): Staff, ApiPath(id): ApiPath<Uuid>) -> ApiResult<(StatusCode, Json<ContestDto>)> {
+async fn contest_clone(
+    State(s): State<AppState>,
+    Staff(user): Staff,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<(StatusCode, Json<ContestDto>)> {
     Ok((StatusCode::CREATED, Json(admin::clone_contest(&s, &user, id).await?)))
 }
 
@@ -134,7 +142,11 @@ async fn round_export(State(s): State<AppState>, Staff(user): Staff, ApiPath(id)
     responses((status = 200, body = RoundActionResult, description = "Closed (`AdminRound`) or published (`PublishedResults`)"),
         (status = 201, body = AdminRound, description = "Cloned"),
         BadRequest, Unauthorized, Forbidden, NotFound, Conflict))]
-async fn round_action(State(s): State<AppState>, Staff(user): Staff, ApiPath((id, action)): ApiPath<(Uuid, String)>) -> ApiResult<Response> {
+async fn round_action(
+    State(s): State<AppState>,
+    Staff(user): Staff,
+    ApiPath((id, action)): ApiPath<(Uuid, String)>,
+) -> ApiResult<Response> {
     Ok(match action.as_str() {
         "close" => Json(admin::close_round(&s, &user, id).await?).into_response(),
         "clone" => (StatusCode::CREATED, Json(admin::clone_round(&s, &user, id).await?)).into_response(),
@@ -143,7 +155,8 @@ async fn round_action(State(s): State<AppState>, Staff(user): Staff, ApiPath((id
     })
 }
 
-/// What `close` or `publish` answer.
+/// What `close` or `publish` answer (for the document: the handler sends either type itself).
+#[allow(dead_code)]
 #[derive(serde::Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum RoundActionResult {

@@ -1,7 +1,9 @@
 //! The OpenAPI document's frame: its title, the session cookie, tags, and the
 //! error responses handlers list (each names the statuses its route can answer).
 //! Everything else in the document comes from the handlers' `#[utoipa::path]`
-//! and the types they take and return.
+//! and the types they take and return. (The error responses exist for the
+//! document only: handlers answer `ApiError`.)
+#![allow(dead_code)]
 use crate::error::AppError;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{IntoResponses, Modify, OpenApi};

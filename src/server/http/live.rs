@@ -44,7 +44,11 @@ async fn list(State(s): State<AppState>, Organizer(user): Organizer) -> ApiResul
 /// Creates a session from a round's questions (drawn by its rules) or hand-picked ones.
 #[utoipa::path(post, path = "/api/v1/admin/live", tag = "live", security(("session" = [])), request_body = LiveCreateInput,
     responses((status = 201, body = LiveSummary), BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, Invalid))]
-async fn create(State(s): State<AppState>, Organizer(user): Organizer, Body(input): Body<LiveCreateInput>) -> ApiResult<(StatusCode, Json<LiveSummary>)> {
+async fn create(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    Body(input): Body<LiveCreateInput>,
+) -> ApiResult<(StatusCode, Json<LiveSummary>)> {
     Ok((StatusCode::CREATED, Json(live::create(&s, &user, input).await?)))
 }
 
@@ -53,7 +57,11 @@ async fn create(State(s): State<AppState>, Organizer(user): Organizer, Body(inpu
     params(("id" = Uuid, Path, description = "The session"),
         ("action" = String, Path, pattern = "^(start|pause|resume|reveal|results|next|end)$", description = "The decision")),
     responses((status = 200, body = LiveView), BadRequest, Unauthorized, Forbidden, NotFound, Conflict))]
-async fn control(State(s): State<AppState>, Organizer(user): Organizer, ApiPath((id, action)): ApiPath<(Uuid, String)>) -> ApiResult<Json<LiveView>> {
+async fn control(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    ApiPath((id, action)): ApiPath<(Uuid, String)>,
+) -> ApiResult<Json<LiveView>> {
     Ok(Json(live::control(&s, &user, id, &action).await?))
 }
 
@@ -114,7 +122,12 @@ async fn host_view(s: &AppState, h: &HeaderMap, id: Uuid, q: &ViewQuery) -> ApiR
 #[utoipa::path(get, path = "/api/v1/live/{id}", tag = "live",
     params(("id" = Uuid, Path, description = "The session"), ViewQuery),
     responses((status = 200, body = LiveView), BadRequest, Unauthorized, Forbidden, NotFound))]
-async fn view(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>, ApiQuery(q): ApiQuery<ViewQuery>) -> ApiResult<Response> {
+async fn view(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
+) -> ApiResult<Response> {
     let host = host_view(&s, &h, id, &q).await?;
     let v = live::view(&s, id, host).await?;
     Ok(json_text(&v.json))
@@ -177,7 +190,12 @@ impl sse::Feed for Screen {
     params(("id" = Uuid, Path, description = "The session"), ViewQuery),
     responses((status = 200, content_type = "text/event-stream", body = String, description = "`event: state` with a `LiveView` as data"),
         BadRequest, Unauthorized, Forbidden, NotFound))]
-async fn events(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>, ApiQuery(q): ApiQuery<ViewQuery>) -> ApiResult<Response> {
+async fn events(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ViewQuery>,
+) -> ApiResult<Response> {
     let host = host_view(&s, &h, id, &q).await?;
     let player = q.view.as_deref() == Some("player");
     live::session(&s, id).await?;
@@ -203,7 +221,12 @@ async fn qr(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>)
 #[utoipa::path(post, path = "/api/v1/live/{id}/join", tag = "live",
     params(("id" = Uuid, Path, description = "The session")), request_body = LiveJoinInput,
     responses((status = 200, body = LiveMe, description = "Joined; `Set-Cookie: thi24_live=…`"), BadRequest, NotFound, Conflict, TooLarge, Invalid))]
-async fn join(State(s): State<AppState>, MaybeUser(user): MaybeUser, ApiPath(id): ApiPath<Uuid>, Body(input): Body<LiveJoinInput>) -> ApiResult<Response> {
+async fn join(
+    State(s): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<LiveJoinInput>,
+) -> ApiResult<Response> {
     let (me, token) = live::join(&s, user.as_ref(), id, input).await?;
     let mut res = Json(me).into_response();
     if let Ok(v) = HeaderValue::from_str(&live::cookie(&token, s.config.cookie_secure)) {
@@ -225,7 +248,12 @@ async fn me(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>)
 #[utoipa::path(post, path = "/api/v1/live/{id}/answers", tag = "live", security(("live" = [])),
     params(("id" = Uuid, Path, description = "The session")), request_body = LiveAnswerInputDto,
     responses((status = 200, body = LiveAnswerAck), BadRequest, Unauthorized, NotFound, Conflict, TooLarge, Invalid))]
-async fn answer(State(s): State<AppState>, h: HeaderMap, ApiPath(id): ApiPath<Uuid>, Body(input): Body<LiveAnswerInputDto>) -> ApiResult<Json<LiveAnswerAck>> {
+async fn answer(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<LiveAnswerInputDto>,
+) -> ApiResult<Json<LiveAnswerAck>> {
     let p = live::player(&s, &h, id).await?.ok_or_else(|| AppError::new(ErrorCode::Unauthorized, tl().err_not_joined))?;
     Ok(Json(live::answer(&s, &p, input).await?))
 }

@@ -44,11 +44,6 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(doc::ApiDoc::openapi()).merge(small).merge(uploads).split_for_parts()
 }
 
-/// The document as served (generated once at start).
-pub fn document() -> utoipa::openapi::OpenApi {
-    api().1
-}
-
 /// `/api/v1/…`: the API, its document, its reference page, and a JSON 404 for anything else.
 pub fn routes() -> Router<AppState> {
     use tower_http::set_header::SetResponseHeaderLayer;

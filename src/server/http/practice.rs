@@ -59,7 +59,11 @@ pub struct PracticeAnswer {
 /// source. Counted in the caller's practice summary when signed in.
 #[utoipa::path(post, path = "/api/v1/practice/answer", tag = "practice", request_body = PracticeAnswer,
     responses((status = 200, body = PracticeFeedback), BadRequest, NotFound, TooLarge, Invalid))]
-async fn practice_answer(State(s): State<AppState>, MaybeUser(user): MaybeUser, Body(b): Body<PracticeAnswer>) -> ApiResult<Json<PracticeFeedback>> {
+async fn practice_answer(
+    State(s): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Body(b): Body<PracticeAnswer>,
+) -> ApiResult<Json<PracticeFeedback>> {
     Ok(Json(practice::answer(&s, user.as_ref(), b.question_id, b.option_id).await?))
 }
 

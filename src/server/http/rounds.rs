@@ -23,7 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(my_attempts))
 }
 
-#[derive(Deserialize, IntoParams, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StatusFilter {
     All,
@@ -42,7 +42,11 @@ pub struct RoundsQuery {
 /// The rounds the caller may see (public contests, and private ones of their units).
 #[utoipa::path(get, path = "/api/v1/rounds", tag = "rounds", params(RoundsQuery),
     responses((status = 200, body = Vec<RoundSummary>), BadRequest))]
-async fn rounds(State(s): State<AppState>, MaybeUser(user): MaybeUser, ApiQuery(q): ApiQuery<RoundsQuery>) -> ApiResult<Json<Vec<RoundSummary>>> {
+async fn rounds(
+    State(s): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    ApiQuery(q): ApiQuery<RoundsQuery>,
+) -> ApiResult<Json<Vec<RoundSummary>>> {
     let status = match q.status {
         None | Some(StatusFilter::All) => None,
         Some(StatusFilter::Open) => Some(RoundStatus::Open),
@@ -56,7 +60,11 @@ async fn rounds(State(s): State<AppState>, MaybeUser(user): MaybeUser, ApiQuery(
 #[utoipa::path(post, path = "/api/v1/rounds/{round_id}/attempts", tag = "rounds", security(("session" = [])),
     params(("round_id" = Uuid, Path, description = "The round")),
     responses((status = 201, body = AttemptView), BadRequest, Unauthorized, Forbidden, NotFound, Conflict))]
-async fn start(State(s): State<AppState>, CurrentUser(user): CurrentUser, ApiPath(round_id): ApiPath<Uuid>) -> ApiResult<(StatusCode, Json<AttemptView>)> {
+async fn start(
+    State(s): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiPath(round_id): ApiPath<Uuid>,
+) -> ApiResult<(StatusCode, Json<AttemptView>)> {
     Ok((StatusCode::CREATED, Json(service::start_attempt(&s, &user, round_id).await?)))
 }
 

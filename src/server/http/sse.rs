@@ -25,32 +25,33 @@ pub trait Feed: Send + 'static {
 /// a burst of announcements within `settle` makes one update.
 pub fn stream<F: Feed>(state: AppState, changes: Receiver<Uuid>, id: Uuid, settle: Duration, feed: F) -> Response {
     let stop = state.shutdown.subscribe();
-    let events = futures_util::stream::unfold((state, changes, stop, feed, true), move |(s, mut rx, mut stop, mut feed, mut fresh)| async move {
-        loop {
-            if *stop.borrow() {
-                return None;
-            }
-            if fresh {
-                if let Some(event) = feed.next(&s).await {
-                    return Some((Ok::<_, std::convert::Infallible>(event), (s, rx, stop, feed, false)));
+    let events =
+        futures_util::stream::unfold((state, changes, stop, feed, true), move |(s, mut rx, mut stop, mut feed, mut fresh)| async move {
+            loop {
+                if *stop.borrow() {
+                    return None;
                 }
-            }
-            let wake = feed.wake_in(&s);
-            tokio::select! {
-                _ = stop.changed() => {}
-                r = rx.recv() => match r {
-                    Ok(changed) if changed != id => { fresh = false; continue }
-                    Ok(_) | Err(RecvError::Lagged(_)) => {
-                        tokio::time::sleep(settle).await;
-                        while rx.try_recv().is_ok() {}
+                if fresh {
+                    if let Some(event) = feed.next(&s).await {
+                        return Some((Ok::<_, std::convert::Infallible>(event), (s, rx, stop, feed, false)));
                     }
-                    Err(RecvError::Closed) => return None,
-                },
-                _ = tokio::time::sleep(wake) => {}
+                }
+                let wake = feed.wake_in(&s);
+                tokio::select! {
+                    _ = stop.changed() => {}
+                    r = rx.recv() => match r {
+                        Ok(changed) if changed != id => { fresh = false; continue }
+                        Ok(_) | Err(RecvError::Lagged(_)) => {
+                            tokio::time::sleep(settle).await;
+                            while rx.try_recv().is_ok() {}
+                        }
+                        Err(RecvError::Closed) => return None,
+                    },
+                    _ = tokio::time::sleep(wake) => {}
+                }
+                fresh = true;
             }
-            fresh = true;
-        }
-    });
+        });
     let mut res = Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response();
     // proxies must not buffer the stream
     res.headers_mut().insert("x-accel-buffering", HeaderValue::from_static("no"));

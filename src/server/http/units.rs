@@ -41,7 +41,11 @@ async fn list(State(s): State<AppState>) -> ApiResult<Json<Vec<UnitDto>>> {
 /// Adds a unit under one in the caller's scope.
 #[utoipa::path(post, path = "/api/v1/admin/units", tag = "units", security(("session" = [])), request_body = UnitInput,
     responses((status = 201, body = UnitDto), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, Invalid))]
-async fn create(State(s): State<AppState>, Organizer(user): Organizer, Body(input): Body<UnitInput>) -> ApiResult<(StatusCode, Json<UnitDto>)> {
+async fn create(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    Body(input): Body<UnitInput>,
+) -> ApiResult<(StatusCode, Json<UnitDto>)> {
     Ok((StatusCode::CREATED, Json(units::create_unit(&s, &user, input).await?)))
 }
 
@@ -49,7 +53,12 @@ async fn create(State(s): State<AppState>, Organizer(user): Organizer, Body(inpu
 #[utoipa::path(put, path = "/api/v1/admin/units/{id}", tag = "units", security(("session" = [])),
     params(("id" = Uuid, Path, description = "The unit")), request_body = UnitInput,
     responses((status = 200, body = UnitDto), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, Invalid))]
-async fn update(State(s): State<AppState>, Organizer(user): Organizer, ApiPath(id): ApiPath<Uuid>, Body(input): Body<UnitInput>) -> ApiResult<Json<UnitDto>> {
+async fn update(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<UnitInput>,
+) -> ApiResult<Json<UnitDto>> {
     Ok(Json(units::update_unit(&s, &user, id, input).await?))
 }
 
@@ -63,7 +72,12 @@ pub struct MergeInput {
 #[utoipa::path(post, path = "/api/v1/admin/units/{id}/merge", tag = "units", security(("session" = [])),
     params(("id" = Uuid, Path, description = "The unit merged away")), request_body = MergeInput,
     responses((status = 200, body = UnitDto), BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooLarge, Invalid))]
-async fn merge(State(s): State<AppState>, Organizer(user): Organizer, ApiPath(id): ApiPath<Uuid>, Body(b): Body<MergeInput>) -> ApiResult<Json<UnitDto>> {
+async fn merge(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(b): Body<MergeInput>,
+) -> ApiResult<Json<UnitDto>> {
     Ok(Json(units::merge_units(&s, &user, id, b.target).await?))
 }
 
@@ -114,7 +128,12 @@ fn file(body: &[u8]) -> ApiResult<()> {
 #[utoipa::path(post, path = "/api/v1/admin/rosters/import", tag = "units", security(("session" = [])), params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
     responses((status = 200, body = RosterImport), BadRequest, Unauthorized, Forbidden, TooLarge, Invalid))]
-async fn roster_import(State(s): State<AppState>, Organizer(user): Organizer, ApiQuery(q): ApiQuery<ImportQuery>, body: axum::body::Bytes) -> ApiResult<Json<RosterImport>> {
+async fn roster_import(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<RosterImport>> {
     file(&body)?;
     Ok(Json(units::import_roster(&s, &user, q.file_name.as_deref().unwrap_or("danh-sach.csv"), &body).await?))
 }
@@ -123,7 +142,12 @@ async fn roster_import(State(s): State<AppState>, Organizer(user): Organizer, Ap
 #[utoipa::path(post, path = "/api/v1/admin/units/import", tag = "units", security(("session" = [])), params(ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file"),
     responses((status = 200, body = RosterImport), BadRequest, Unauthorized, Forbidden, TooLarge, Invalid))]
-async fn units_import(State(s): State<AppState>, Organizer(user): Organizer, ApiQuery(q): ApiQuery<ImportQuery>, body: axum::body::Bytes) -> ApiResult<Json<RosterImport>> {
+async fn units_import(
+    State(s): State<AppState>,
+    Organizer(user): Organizer,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<RosterImport>> {
     file(&body)?;
     Ok(Json(units::import_units(&s, &user, q.file_name.as_deref().unwrap_or("don-vi.csv"), &body).await?))
 }
@@ -132,7 +156,12 @@ async fn units_import(State(s): State<AppState>, Organizer(user): Organizer, Api
 #[utoipa::path(put, path = "/api/v1/admin/users/{id}/role", tag = "units", security(("session" = [])),
     params(("id" = Uuid, Path, description = "The account")), request_body = RoleInput,
     responses((status = 200, body = super::auth::Done), BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, Invalid))]
-async fn user_role(State(s): State<AppState>, Admin(user): Admin, ApiPath(id): ApiPath<Uuid>, Body(input): Body<RoleInput>) -> ApiResult<Json<serde_json::Value>> {
+async fn user_role(
+    State(s): State<AppState>,
+    Admin(user): Admin,
+    ApiPath(id): ApiPath<Uuid>,
+    Body(input): Body<RoleInput>,
+) -> ApiResult<Json<serde_json::Value>> {
     admin::set_role(&s, &user, id, input).await?;
     Ok(Json(serde_json::json!({"ok": true})))
 }
