@@ -55,16 +55,21 @@ pub struct Me {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterInput {
+    #[cfg_attr(feature = "ssr", schema(min_length = 2, max_length = 100, pattern = r"\S[\s\S]*\S"))]
     pub full_name: String,
+    #[cfg_attr(feature = "ssr", schema(pattern = r"^[0-9+ .()-]+$", min_length = 10, max_length = 32))]
     pub phone: String,
     pub unit_id: Uuid,
+    #[cfg_attr(feature = "ssr", schema(min_length = 8, max_length = 128))]
     pub password: String,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginInput {
+    #[cfg_attr(feature = "ssr", schema(max_length = 32))]
     pub phone: String,
+    #[cfg_attr(feature = "ssr", schema(max_length = 128))]
     pub password: String,
 }
 

@@ -122,6 +122,7 @@ pub struct LiveJoinInput {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveAnswerInputDto {
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 99))]
     pub position: i64,
     pub option_id: Uuid,
 }

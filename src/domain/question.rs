@@ -12,18 +12,27 @@ pub const MAX_EXPLANATION: usize = 2_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuestionDraft {
     /// Stable key of the shipped bank ("bc-001"); organizers' questions may have none.
+    #[cfg_attr(feature = "ssr", schema(max_length = 40))]
     pub key: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 40))]
     pub topic: String,
     /// 1 easy, 2 medium, 3 hard.
+    #[cfg_attr(feature = "ssr", schema(minimum = 1, maximum = 3))]
     pub difficulty: i64,
+    #[cfg_attr(feature = "ssr", schema(max_length = 500, pattern = r"\S"))]
     pub stem: String,
+    #[cfg_attr(feature = "ssr", schema(min_items = 2, max_items = 6))]
     pub options: Vec<String>,
     /// Index (0-based) of the one correct option.
+    #[cfg_attr(feature = "ssr", schema(maximum = 5))]
     pub correct: usize,
+    #[cfg_attr(feature = "ssr", schema(max_length = 2000, pattern = r"\S"))]
     pub explanation: String,
     /// Source document of the fact the question rests on.
+    #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
     pub source: String,
     /// The passage it rests on, summarised.
+    #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
     pub passage: String,
 }
 

@@ -79,7 +79,7 @@ pub async fn list_units(state: &AppState) -> AppResult<Vec<UnitDto>> {
 /// Registers a participant and opens a session. Returns the user and the session token.
 pub async fn register(state: &AppState, input: RegisterInput, ip: &str) -> AppResult<(Me, String)> {
     let name = input.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if !(2..=100).contains(&name.chars().count()) {
+    if !(2..=100).contains(&name.chars().count()) || input.full_name.chars().count() > 100 {
         return Err(AppError::validation(t().err_full_name));
     }
     let phone = parse_phone(&input.phone)?;

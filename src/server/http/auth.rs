@@ -59,10 +59,13 @@ async fn logout(State(s): State<AppState>, h: axum::http::HeaderMap) -> ApiResul
 #[derive(Deserialize, ToSchema)]
 pub struct ActivateInput {
     /// The phone number on the roster.
+    #[schema(pattern = r"^[0-9+ .()-]+$", min_length = 10, max_length = 32)]
     phone: String,
     /// The one-time activation code printed for the unit.
+    #[schema(max_length = 64)]
     code: String,
-    /// The new password (at least 8 characters).
+    /// The new password.
+    #[schema(min_length = 8, max_length = 128)]
     password: String,
 }
 

@@ -194,7 +194,7 @@ impl sse::Feed for Board {
 /// `LiveBoard` JSON, at once and whenever an attempt of the round starts or is graded.
 #[utoipa::path(get, path = "/api/v1/rounds/{round_id}/events", tag = "boards",
     params(("round_id" = Uuid, Path, description = "The round")),
-    responses((status = 200, content_type = "text/event-stream", body = String, description = "`event: board` with a `LiveBoard` as data"),
+    responses((status = 200, content_type = "text/event-stream", body = sse::EventSchema, description = "`event: board` with a `LiveBoard` as data"),
         BadRequest, NotFound))]
 async fn round_events(State(s): State<AppState>, MaybeUser(user): MaybeUser, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Response> {
     visible_round(&s, user.as_ref(), id).await?;

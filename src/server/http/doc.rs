@@ -18,6 +18,7 @@ the response sets the `thi24_session` cookie that every other call sends. Errors
 with the message in Vietnamese. Writes from a browser must be same-origin (Sec-Fetch-Site or Origin)."
     ),
     modifiers(&Session),
+    components(schemas(AppError, crate::error::ErrorCode)),
     tags(
         (name = "auth", description = "Accounts and sessions"),
         (name = "rounds", description = "Rounds, attempts and answers"),

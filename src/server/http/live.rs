@@ -94,8 +94,8 @@ async fn export(State(s): State<AppState>, Organizer(user): Organizer, ApiPath(i
 
 /// The session a join code names.
 #[utoipa::path(get, path = "/api/v1/live/codes/{code}", tag = "live",
-    params(("code" = String, Path, max_length = 32, description = "The join code shown on the projector")),
-    responses((status = 200, body = LiveLookup), BadRequest, NotFound))]
+    params(("code" = String, Path, pattern = r"^\s*[1-9][0-9]{5}\s*$", description = "The join code shown on the projector: six digits, the first not 0")),
+    responses((status = 200, body = LiveLookup), BadRequest, NotFound, Invalid))]
 async fn lookup(State(s): State<AppState>, ApiPath(code): ApiPath<String>) -> ApiResult<Json<LiveLookup>> {
     Ok(Json(live::lookup(&s, &code).await?))
 }
@@ -188,7 +188,7 @@ impl sse::Feed for Screen {
 /// `LiveView` JSON, at once and whenever it changes.
 #[utoipa::path(get, path = "/api/v1/live/{id}/events", tag = "live",
     params(("id" = Uuid, Path, description = "The session"), ViewQuery),
-    responses((status = 200, content_type = "text/event-stream", body = String, description = "`event: state` with a `LiveView` as data"),
+    responses((status = 200, content_type = "text/event-stream", body = sse::EventSchema, description = "`event: state` with a `LiveView` as data"),
         BadRequest, Unauthorized, Forbidden, NotFound))]
 async fn events(
     State(s): State<AppState>,

@@ -48,11 +48,6 @@ async fn time(State(s): State<AppState>) -> Json<ServerTime> {
     Json(ServerTime { now: s.now() })
 }
 
-/// `GET /api/v1/openapi.json`: the document generated from the handlers.
-pub async fn document(State(doc): State<std::sync::Arc<String>>) -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], doc.as_str().to_owned()).into_response()
-}
-
 /// An unknown address under `/api/v1`.
 pub async fn unknown() -> ApiError {
     not_found()

@@ -13,6 +13,16 @@ use std::time::Duration;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 use uuid::Uuid;
 
+/// An event of a stream, as the OpenAPI document describes it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct EventSchema {
+    /// The event's name (`board` for a round, `state` for a live session).
+    event: String,
+    /// The JSON of a `LiveBoard` (round) or a `LiveView` (live session).
+    data: String,
+}
+
 /// What a stream shows.
 pub trait Feed: Send + 'static {
     /// The event to send now, if what the screen shows changed.
