@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: domain unit tests, store contract and API tests on SQLite and
-# PostgreSQL, then Playwright in Debian's Chromium against the real server.
+# PostgreSQL, then Playwright in Debian's Chromium against the real server, then
+# schemathesis against the same release server and its generated OpenAPI document.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/test-setup.sh
@@ -28,3 +29,6 @@ node -e '
   console.log(`end-to-end: ${s.expected || 0} passed, ${s.unexpected || 0} failed, ${s.flaky || 0} flaky`);
   if (!s.expected || s.unexpected || (r.errors || []).length) process.exit(1);
 ' "$PWD/$E2E_DIR/results.json"
+
+printf '\n== the API against its generated OpenAPI document (schemathesis, release server)\n'
+scripts/api-check.sh

@@ -56,6 +56,8 @@ pub enum RoundRuleError {
 
 pub const MAX_QUESTIONS: i64 = 100;
 pub const MAX_ATTEMPTS: i64 = 100;
+/// 2100-01-01 00:00 UTC, in milliseconds: no round closes later.
+pub const LATEST_CLOSE: Millis = 4_102_444_800_000;
 
 impl RoundRules {
     /// Open from `opens_at` (inclusive) to `closes_at` (exclusive).
@@ -70,7 +72,8 @@ impl RoundRules {
     }
 
     pub fn check(&self) -> Result<(), RoundRuleError> {
-        if self.closes_at <= self.opens_at {
+        // a window opens after 1970 and closes before 2100 (and arithmetic on it cannot overflow)
+        if self.closes_at <= self.opens_at || self.opens_at < 0 || self.closes_at > LATEST_CLOSE {
             return Err(RoundRuleError::ClosesBeforeOpens);
         }
         if !(1..=MAX_QUESTIONS).contains(&self.question_count) {
@@ -115,6 +118,12 @@ mod tests {
         assert_eq!(rules().check(), Ok(()));
         let mut r = rules();
         r.closes_at = 1_000;
+        assert_eq!(r.check(), Err(RoundRuleError::ClosesBeforeOpens));
+        let mut r = rules();
+        r.closes_at = i64::MAX;
+        assert_eq!(r.check(), Err(RoundRuleError::ClosesBeforeOpens), "a window past 2100");
+        let mut r = rules();
+        r.opens_at = -1;
         assert_eq!(r.check(), Err(RoundRuleError::ClosesBeforeOpens));
         let mut r = rules();
         r.question_count = 0;

@@ -279,11 +279,12 @@ pub async fn create_weekly(state: &AppState, user: &UserRecord, contest_id: Uuid
     }
     let mut out = Vec::new();
     for k in 0..w.weeks {
-        let opens = w.first_opens_at + k * w.days * DAY;
+        // far-off dates saturate, and the round's own check refuses them
+        let opens = w.first_opens_at.saturating_add(k * w.days * DAY);
         let input = RoundInput {
             title: format!("{} {}", w.title_prefix.trim(), k + 1),
             opens_at: opens,
-            closes_at: opens + w.days * DAY,
+            closes_at: opens.saturating_add(w.days * DAY),
             ..w.template.clone()
         };
         out.push(create_round(state, user, contest_id, input).await?);

@@ -192,7 +192,7 @@ pub async fn create(state: &AppState, user: &UserRecord, input: LiveCreateInput)
     if title.is_empty() || title.chars().count() > 200 {
         return Err(AppError::validation(tl().err_title));
     }
-    let question_ms = input.question_seconds * 1000;
+    let question_ms = input.question_seconds.saturating_mul(1000);
     if !(live::MIN_QUESTION_MS..=live::MAX_QUESTION_MS).contains(&question_ms) {
         return Err(AppError::validation(tl().err_seconds));
     }

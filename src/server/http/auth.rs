@@ -72,7 +72,7 @@ pub struct ActivateInput {
 /// Activates a roster account with its one-time code and signs it in.
 #[utoipa::path(post, path = "/api/v1/auth/activate", tag = "auth", request_body = ActivateInput,
     responses((status = 200, body = Me, description = "Activated and signed in; `Set-Cookie: thi24_session=…`"),
-        BadRequest, NotFound, Conflict, TooLarge, Invalid, RateLimited))]
+        BadRequest, Unauthorized, NotFound, Conflict, TooLarge, Invalid, RateLimited))]
 async fn activate(State(s): State<AppState>, ClientIp(ip): ClientIp, Body(b): Body<ActivateInput>) -> ApiResult<Response> {
     let (me, token) = units::activate(&s, &b.phone, &b.code, b.password, &ip).await?;
     Ok(with_cookie(StatusCode::OK, auth::session_cookie(&token, s.config.cookie_secure), me))

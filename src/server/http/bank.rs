@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -138,14 +138,6 @@ async fn bank_file(State(s): State<AppState>, Organizer(user): Organizer, ApiPat
     }
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ImportQuery {
-    /// The file's name; its extension (`.csv` or `.xlsx`) says how to read it.
-    #[param(max_length = 255)]
-    file_name: Option<String>,
-}
-
 /// Reads an import file (the body, CSV or XLSX) and previews it: every bad row
 /// listed, nothing changed until committed.
 #[utoipa::path(post, path = "/api/v1/admin/questions/import", tag = "bank", security(("session" = [])), params(ImportQuery),
@@ -160,7 +152,7 @@ async fn bank_import(
     if body.is_empty() {
         return Err(AppError::validation(t().err_file_missing).into());
     }
-    Ok(Json(bank::preview_import(&s, &user, q.file_name.as_deref().unwrap_or("tep.csv"), &body).await?))
+    Ok(Json(bank::preview_import(&s, &user, q.name("tep.csv")?, &body).await?))
 }
 
 /// Commits a previewed import without errors: all of it or nothing.

@@ -191,6 +191,26 @@ pub fn json_text(text: &str) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], text.to_owned()).into_response()
 }
 
+/// The query of an upload: the file's name, whose extension says how to read it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The file's name (`.csv` or `.xlsx`).
+    #[param(max_length = 255)]
+    file_name: Option<String>,
+}
+
+impl ImportQuery {
+    /// The file's name, or `default`; a name over 255 characters is refused.
+    pub fn name<'a>(&'a self, default: &'a str) -> ApiResult<&'a str> {
+        match self.file_name.as_deref() {
+            Some(n) if n.chars().count() > 255 => Err(AppError::bad_request(t().err_bad_request).into()),
+            Some(n) => Ok(n),
+            None => Ok(default),
+        }
+    }
+}
+
 pub fn not_found() -> ApiError {
     AppError::new(ErrorCode::NotFound, t().not_found_text).into()
 }

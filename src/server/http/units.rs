@@ -109,14 +109,6 @@ async fn roster(State(s): State<AppState>, Organizer(user): Organizer, ApiPath(i
     Ok(Json(Roster { unit_name, members }))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ImportQuery {
-    /// The file's name; its extension (`.csv` or `.xlsx`) says how to read it.
-    #[param(max_length = 255)]
-    file_name: Option<String>,
-}
-
 fn file(body: &[u8]) -> ApiResult<()> {
     if body.is_empty() {
         return Err(AppError::validation(t().err_file_missing).into());
@@ -135,7 +127,7 @@ async fn roster_import(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<RosterImport>> {
     file(&body)?;
-    Ok(Json(units::import_roster(&s, &user, q.file_name.as_deref().unwrap_or("danh-sach.csv"), &body).await?))
+    Ok(Json(units::import_roster(&s, &user, q.name("danh-sach.csv")?, &body).await?))
 }
 
 /// Imports units (CSV or XLSX): all rows or none, every bad row listed.
@@ -149,7 +141,7 @@ async fn units_import(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<RosterImport>> {
     file(&body)?;
-    Ok(Json(units::import_units(&s, &user, q.file_name.as_deref().unwrap_or("don-vi.csv"), &body).await?))
+    Ok(Json(units::import_units(&s, &user, q.name("don-vi.csv")?, &body).await?))
 }
 
 /// Gives an account a role (organizers and viewers over a unit subtree).
