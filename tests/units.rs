@@ -86,6 +86,15 @@ async fn unit_management(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // under a unit that does not exist (found by schemathesis: it was a 500)
+    let admin = login(&app, "0900000000", &app.admin_password).await;
+    let r = admin
+        .put(format!("{b}/api/v1/admin/units/{tl}"))
+        .json(&json!({"parent_id": uuid::Uuid::new_v4(), "name": "Xã Trầm Lộng", "kind": "commune", "headcount": 85}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // merge: a member with an attempt moves with their history; headcounts add up
     let dh = unit_id(&app, "Xã Đại Hùng").await;

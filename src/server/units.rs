@@ -80,6 +80,9 @@ pub async fn update_unit(state: &AppState, user: &UserRecord, id: Uuid, input: U
     let before = all.iter().find(|u| u.id == id).cloned().ok_or_else(|| AppError::not_found(t().err_unit_unknown))?;
     if let Some(p) = input.parent_id {
         in_scope(&scope, p)?;
+        if !all.iter().any(|u| u.id == p) {
+            return Err(AppError::validation(t().err_unit_unknown));
+        }
         if subtree(&all, id).contains(&p) {
             return Err(AppError::validation(t().err_unit_cycle));
         }
