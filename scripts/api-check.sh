@@ -10,7 +10,7 @@ EXAMPLES=${API_CHECK_EXAMPLES:-10}
 venv=target/schemathesis-venv
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   printf '\n== pip install schemathesis==%s\n' "$SCHEMATHESIS_VERSION"
-  python3 -m venv "$venv"
+  python3 -m venv --clear "$venv"
   "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 bin=${THI24_BIN:-target/release/thi24}
