@@ -39,10 +39,17 @@ async fn login(State(s): State<AppState>, ClientIp(ip): ClientIp, Body(input): B
     Ok(with_cookie(StatusCode::OK, auth::session_cookie(&token, s.config.cookie_secure), me))
 }
 
+/// `{"ok": true}`: done, nothing more to say.
 #[derive(serde::Serialize, ToSchema)]
 pub struct Done {
     /// Always true.
     ok: bool,
+}
+
+impl Default for Done {
+    fn default() -> Self {
+        Self { ok: true }
+    }
 }
 
 /// Ends the session (if any) and tells the browser to drop the site's caches and storage.
@@ -50,7 +57,7 @@ pub struct Done {
     responses((status = 200, body = Done, description = "Signed out; the cookie is cleared and `Clear-Site-Data` sent")))]
 async fn logout(State(s): State<AppState>, h: axum::http::HeaderMap) -> ApiResult<Response> {
     service::logout(&s, auth::token_from(&h)).await?;
-    let mut res = with_cookie(StatusCode::OK, auth::clear_cookie(s.config.cookie_secure), Done { ok: true });
+    let mut res = with_cookie(StatusCode::OK, auth::clear_cookie(s.config.cookie_secure), Done::default());
     res.headers_mut().insert("clear-site-data", axum::http::HeaderValue::from_static(auth::CLEAR_SITE_DATA));
     Ok(res)
 }

@@ -46,11 +46,7 @@ pub struct PeopleQuery {
 
 impl PeopleQuery {
     fn limit(&self) -> ApiResult<i64> {
-        match self.limit {
-            None => Ok(100),
-            Some(n) if (1..=1_000).contains(&n) => Ok(n),
-            Some(_) => Err(AppError::bad_request(t().err_bad_request).into()),
-        }
+        bounded(self.limit, 100, 1..=1_000)
     }
 }
 

@@ -119,6 +119,7 @@ where
     }
 }
 
+/// A signed-in user whose role is one of `allowed` (401 signed out, 403 otherwise).
 async fn with_role<S: Send + Sync>(parts: &mut Parts, state: &S, allowed: &[Role]) -> ApiResult<UserRecord>
 where
     AppState: FromRef<S>,
@@ -131,46 +132,44 @@ where
     }
 }
 
-/// An organizer or administrator (401 signed out, 403 otherwise); the service
-/// checks the unit subtree.
-pub struct Organizer(pub UserRecord);
+/// An extractor for a signed-in user with one of the given roles.
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, [$($role:ident),+]) => {
+        $(#[$doc])*
+        pub struct $name(pub UserRecord);
 
-impl<S: Send + Sync> FromRequestParts<S> for Organizer
-where
-    AppState: FromRef<S>,
-{
-    type Rejection = ApiError;
+        impl<S: Send + Sync> FromRequestParts<S> for $name
+        where
+            AppState: FromRef<S>,
+        {
+            type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        with_role(parts, state, &[Role::Organizer, Role::Admin]).await.map(Organizer)
-    }
+            async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+                with_role(parts, state, &[$(Role::$role),+]).await.map($name)
+            }
+        }
+    };
 }
 
-/// Anyone with a role over units: an administrator, an organizer or a viewer.
-pub struct Staff(pub UserRecord);
+role_extractor!(
+    /// An organizer or administrator; the service checks the unit subtree.
+    Organizer, [Organizer, Admin]
+);
+role_extractor!(
+    /// Anyone with a role over units: an administrator, an organizer or a viewer.
+    Staff, [Viewer, Organizer, Admin]
+);
+role_extractor!(
+    /// An administrator.
+    Admin, [Admin]
+);
 
-impl<S: Send + Sync> FromRequestParts<S> for Staff
-where
-    AppState: FromRef<S>,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        with_role(parts, state, &[Role::Viewer, Role::Organizer, Role::Admin]).await.map(Staff)
-    }
-}
-
-/// An administrator.
-pub struct Admin(pub UserRecord);
-
-impl<S: Send + Sync> FromRequestParts<S> for Admin
-where
-    AppState: FromRef<S>,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        with_role(parts, state, &[Role::Admin]).await.map(Admin)
+/// A number from the query within `range`, `default` when absent; outside it, a 400.
+pub fn bounded(value: Option<i64>, default: i64, range: std::ops::RangeInclusive<i64>) -> ApiResult<i64> {
+    match value {
+        None => Ok(default),
+        Some(n) if range.contains(&n) => Ok(n),
+        Some(_) => Err(AppError::bad_request(t().err_bad_request).into()),
     }
 }
 

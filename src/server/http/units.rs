@@ -1,5 +1,6 @@
 //! Units and people: the public unit list, units and rosters for organizers,
 //! roles and the audit log for administrators.
+use super::auth::Done;
 use super::doc::*;
 use super::extract::*;
 use crate::error::AppError;
@@ -147,15 +148,15 @@ async fn units_import(
 /// Gives an account a role (organizers and viewers over a unit subtree).
 #[utoipa::path(put, path = "/api/v1/admin/users/{id}/role", tag = "units", security(("session" = [])),
     params(("id" = Uuid, Path, description = "The account")), request_body = RoleInput,
-    responses((status = 200, body = super::auth::Done), BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, Invalid))]
+    responses((status = 200, body = Done), BadRequest, Unauthorized, Forbidden, NotFound, TooLarge, Invalid))]
 async fn user_role(
     State(s): State<AppState>,
     Admin(user): Admin,
     ApiPath(id): ApiPath<Uuid>,
     Body(input): Body<RoleInput>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<Done>> {
     admin::set_role(&s, &user, id, input).await?;
-    Ok(Json(serde_json::json!({"ok": true})))
+    Ok(Json(Done::default()))
 }
 
 /// One organizer action.
@@ -186,11 +187,7 @@ pub struct AuditQuery {
 #[utoipa::path(get, path = "/api/v1/admin/audit", tag = "units", security(("session" = [])), params(AuditQuery),
     responses((status = 200, body = Vec<AuditRow>), BadRequest, Unauthorized, Forbidden))]
 async fn audit(State(s): State<AppState>, Admin(user): Admin, ApiQuery(q): ApiQuery<AuditQuery>) -> ApiResult<Json<Vec<AuditRow>>> {
-    let limit = match q.limit {
-        None => 200,
-        Some(n) if (1..=10_000).contains(&n) => n,
-        Some(_) => return Err(AppError::bad_request(t().err_bad_request).into()),
-    };
+    let limit = bounded(q.limit, 200, 1..=10_000)?;
     let rows = admin::audit_log(&s, &user, limit).await?;
     Ok(Json(
         rows.into_iter()
