@@ -14,7 +14,7 @@
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use std::time::{Duration, Instant};
 use thi24::server::{clock::SystemClock, router, state::Config, AppState};
-use thi24::store::{AnyStore, Store};
+use thi24::store::AnyStore;
 use uuid::Uuid;
 
 struct Args {

@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
 //! Học và thi tìm hiểu Chỉ thị 24-CT/TU: the library shared by the server binary
 //! (feature `ssr`) and the browser bundle (feature `hydrate`).
+pub mod api;
 pub mod app;
 pub mod domain;
 pub mod error;

@@ -3,8 +3,8 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() {
-    use thi24::server::config::{Cli, Command, LogFormat, SqliteWriter};
-    use thi24::store::{AnyStore, Options, Store};
+    use thi24::server::config::{Cli, Command, LogFormat};
+    use thi24::store::{AnyStore, Options};
 
     let cli = Cli::read();
     let settings = cli.settings.clone();
@@ -20,7 +20,6 @@ async fn main() {
     let command = cli.command.unwrap_or(Command::Serve);
     let opts = Options {
         max_connections: settings.database_max_connections,
-        sqlite_writer_thread: settings.sqlite_writer == SqliteWriter::Thread,
         // a backup copies the database as it is
         migrate: !matches!(command, Command::Backup { .. }),
     };
@@ -60,7 +59,6 @@ async fn main() {
 async fn serve(settings: thi24::server::config::Settings, store: thi24::store::AnyStore) {
     use leptos::config::get_configuration;
     use thi24::server::{clock::SystemClock, router, seed, state::Config, sweeper, AppState};
-    use thi24::store::Store;
 
     // a database from before the aggregates existed gets them built once
     if store.needs_backfill().await.unwrap_or(false) {

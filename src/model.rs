@@ -1,5 +1,7 @@
 //! Types shared by the server and the browser: what the API and the server
 //! functions send. None of them carries the correct option of an ungraded attempt.
+pub use crate::domain::prizes::{CollectivePrize, PrizeTier, Prizes};
+pub use crate::domain::Role;
 use crate::domain::{units::UnitKind, AttemptStatus, Millis, RoundStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -17,28 +19,6 @@ pub struct UnitDto {
     pub name: String,
     pub kind: UnitKind,
     pub headcount: i64,
-}
-
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    Participant,
-    /// Reads the statistics of a unit subtree.
-    Viewer,
-    /// Runs contests for a unit subtree.
-    Organizer,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-    pub fn parse(s: &str) -> Self {
-        s.parse().unwrap_or(Role::Participant)
-    }
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -411,33 +391,6 @@ pub struct StudyBlock {
     #[serde(default)]
     pub items: Vec<String>,
     pub source: String,
-}
-
-/// Prizes of a contest: per round and for the whole contest, individual tiers in
-/// rank order; and collective prizes for units.
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Prizes {
-    #[serde(default)]
-    pub individual: Vec<PrizeTier>,
-    #[serde(default)]
-    pub collective: Option<CollectivePrize>,
-}
-
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrizeTier {
-    pub label: String,
-    pub count: usize,
-}
-
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CollectivePrize {
-    pub label: String,
-    pub count: usize,
-    /// "participation_rate" (participants ÷ headcount) or "attempts".
-    pub by: String,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

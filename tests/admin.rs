@@ -7,7 +7,6 @@ use common::{client, login, spawn_app, take, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
-use thi24::store::Store;
 
 async fn unit_id(app: &TestApp, name: &str) -> String {
     let units: Vec<Value> = reqwest::get(format!("{}/api/v1/units", app.base)).await.unwrap().json().await.unwrap();

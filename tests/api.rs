@@ -6,7 +6,6 @@ use common::{client, spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
-use thi24::store::Store;
 use uuid::Uuid;
 
 async fn units(app: &TestApp) -> Vec<Value> {
@@ -557,7 +556,7 @@ async fn one_error_shape(backend: Backend) {
         .unwrap();
     let (status, rest) = status_and_body(rest).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{rest}");
-    let path = thi24::app::api::Login::PATH;
+    let path = thi24::api::Login::PATH;
     let r = client()
         .post(format!("{b}{path}"))
         .header("accept", "application/json")

@@ -7,7 +7,6 @@ use common::{admin, client, spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
-use thi24::store::Store;
 
 async fn bank_snapshot(app: &TestApp) -> Vec<(Option<String>, uuid::Uuid, i64, String)> {
     let mut v: Vec<_> =

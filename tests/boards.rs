@@ -9,7 +9,6 @@ use common::{client, login, spawn_app, take, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
-use thi24::store::Store;
 
 fn config() -> Config {
     Config { register_per_ip: 10_000, login_per_ip: 10_000, ..Config::default() }

@@ -70,7 +70,6 @@ fn bad_values_stop_the_server_and_name_the_variable() {
         ("DATABASE_MAX_CONNECTIONS", "0"),
         ("ADMIN_PHONE", "12345"),
         ("ADMIN_PASSWORD", "ngan"),
-        ("THI24_SQLITE_WRITER", "nhanh"),
         ("LOG_FORMAT", "xml"),
         ("LEPTOS_SITE_ADDR", "khong-phai-dia-chi"),
     ] {

@@ -175,7 +175,6 @@ async fn kill_mid_surge(backend: Backend) {
     assert_eq!(board["total"]["attempts"].as_i64().unwrap(), existing as i64);
     drop(server);
 
-    use thi24::store::Store;
     let store = thi24::store::AnyStore::connect(&url).await.unwrap();
     let maintained = store.aggregate_digest().await.unwrap();
     store.recompute_aggregates().await.unwrap();

@@ -7,7 +7,7 @@ use common::{client, spawn_app, Backend};
 use reqwest::StatusCode;
 use serde_json::json;
 use thi24::server::state::Config;
-use thi24::store::{RosterUser, Store};
+use thi24::store::RosterUser;
 use uuid::Uuid;
 
 const HALL: usize = 200;

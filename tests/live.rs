@@ -10,7 +10,6 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
 use thi24::server::state::Config;
-use thi24::store::Store;
 
 fn config() -> Config {
     Config { register_per_ip: 10_000, login_per_ip: 10_000, ..Config::default() }

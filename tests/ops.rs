@@ -111,8 +111,7 @@ async fn backup(backend: Backend) {
         Backend::Postgres => assert!(result.is_err(), "PostgreSQL is backed up with pg_dump"),
         Backend::Sqlite => {
             result.unwrap();
-            use thi24::store::Store;
-            let copy = thi24::store::SqliteStore::connect(&format!("sqlite:{dest_s}")).await.unwrap();
+            let copy: thi24::store::AnyStore = thi24::store::SqliteStore::connect(&format!("sqlite:{dest_s}")).await.unwrap().into();
             assert_eq!(copy.count_users().await.unwrap(), app.state.store.count_users().await.unwrap());
             assert_eq!(copy.list_units().await.unwrap().len(), app.state.store.list_units().await.unwrap().len());
             for s in ["", "-wal", "-shm"] {

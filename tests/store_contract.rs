@@ -56,18 +56,8 @@ async fn answer_all(s: &AnyStore, a: Uuid, user: Uuid, correct_count: usize, now
     }
 }
 
-/// A fresh store; on SQLite, `sqlx_path` sends starts, answers and gradings through
-/// sqlx instead of the writer thread (the two must keep the same rules).
-async fn store(backend: Backend, sqlx_path: bool) -> Option<(AnyStore, common::DbGuard)> {
-    if !sqlx_path {
-        return fresh_store(backend).await;
-    }
-    let (url, guard) = common::fresh_url(Backend::Sqlite).await?;
-    Some((AnyStore::Sqlite(SqliteStore::connect_with(&url, false).await.expect("sqlite")), guard))
-}
-
-async fn contract(backend: Backend, sqlx_path: bool) {
-    let Some((s, _guard)) = store(backend, sqlx_path).await else {
+async fn contract(backend: Backend) {
+    let Some((s, _guard)) = fresh_store(backend).await else {
         return;
     };
     s.ping().await.unwrap();
@@ -269,22 +259,17 @@ async fn contract(backend: Backend, sqlx_path: bool) {
 
 #[tokio::test]
 async fn contract_sqlite() {
-    contract(Backend::Sqlite, false).await
-}
-
-#[tokio::test]
-async fn contract_sqlite_through_sqlx() {
-    contract(Backend::Sqlite, true).await
+    contract(Backend::Sqlite).await
 }
 
 #[tokio::test]
 async fn contract_postgres() {
-    contract(Backend::Postgres, false).await
+    contract(Backend::Postgres).await
 }
 
 /// The limit holds under concurrency on each database.
-async fn concurrent_starts(backend: Backend, sqlx_path: bool) {
-    let Some((s, _guard)) = store(backend, sqlx_path).await else {
+async fn concurrent_starts(backend: Backend) {
+    let Some((s, _guard)) = fresh_store(backend).await else {
         return;
     };
     let city = Unit { id: Uuid::new_v4(), parent_id: None, name: "Hà Nội".into(), kind: UnitKind::City, headcount: 0 };
@@ -360,15 +345,72 @@ async fn concurrent_starts(backend: Backend, sqlx_path: bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_starts_sqlite() {
-    concurrent_starts(Backend::Sqlite, false).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_starts_sqlite_through_sqlx() {
-    concurrent_starts(Backend::Sqlite, true).await
+    concurrent_starts(Backend::Sqlite).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_starts_postgres() {
-    concurrent_starts(Backend::Postgres, false).await
+    concurrent_starts(Backend::Postgres).await
+}
+
+/// A row holding a value the application does not know is refused, never read as
+/// a default: a round whose counting rule or draw rules were damaged, an attempt
+/// with an unknown status.
+async fn bad_rows_are_refused(backend: Backend) {
+    let Some((url, _guard)) = common::fresh_url(backend).await else {
+        return;
+    };
+    let s = AnyStore::connect(&url).await.expect("store");
+    let city = Unit { id: Uuid::new_v4(), parent_id: None, name: "Hà Nội".into(), kind: UnitKind::City, headcount: 0 };
+    s.insert_unit(&city, None, T0).await.unwrap();
+    let contest = ContestRecord {
+        id: Uuid::new_v4(),
+        title: "Cuộc thi".into(),
+        description: String::new(),
+        rules: String::new(),
+        created_at: T0,
+        audience_unit_id: None,
+        visibility: "public".into(),
+        prizes: Default::default(),
+    };
+    s.save_contest(&contest).await.unwrap();
+    let r = round(contest.id, 3, CountingRule::Best);
+    s.save_round(&r).await.unwrap();
+    assert!(s.get_round(r.id).await.unwrap().is_some());
+
+    let damage = |sql: &'static str| {
+        let url = url.clone();
+        async move {
+            use sqlx::Connection;
+            match backend {
+                Backend::Sqlite => {
+                    let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                    sqlx::query(sql).execute(&mut c).await.unwrap();
+                }
+                Backend::Postgres => {
+                    let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+                    sqlx::query(sql).execute(&mut c).await.unwrap();
+                }
+            }
+        }
+    };
+    damage("UPDATE rounds SET counting = 'tot_nhat'").await;
+    assert!(matches!(s.get_round(r.id).await, Err(StoreError::BadRow(m)) if m.contains("tot_nhat")));
+    assert!(matches!(s.list_rounds().await, Err(StoreError::BadRow(_))));
+    damage("UPDATE rounds SET counting = 'best', draw_rules = '{\"topics\": 3'").await;
+    assert!(matches!(s.get_round(r.id).await, Err(StoreError::BadRow(m)) if m.contains("draw rules")));
+    damage("UPDATE contests SET prizes = 'giải'").await;
+    assert!(matches!(s.contest(contest.id).await, Err(StoreError::BadRow(m)) if m.contains("prizes")));
+    damage("UPDATE units SET kind = 'ward'").await;
+    assert!(matches!(s.list_units().await, Err(StoreError::BadRow(m)) if m.contains("ward")));
+}
+
+#[tokio::test]
+async fn bad_rows_are_refused_sqlite() {
+    bad_rows_are_refused(Backend::Sqlite).await
+}
+
+#[tokio::test]
+async fn bad_rows_are_refused_postgres() {
+    bad_rows_are_refused(Backend::Postgres).await
 }

@@ -6,7 +6,6 @@ use common::{client, login, spawn_app, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
-use thi24::store::Store;
 
 async fn units(app: &TestApp) -> Vec<Value> {
     reqwest::get(format!("{}/api/v1/units", app.base)).await.unwrap().json().await.unwrap()
@@ -166,13 +165,7 @@ async fn roster_import_and_activation(backend: Backend) {
     let good = "ho_ten,dien_thoai,chuc_vu,ma_don_vi\nNguyễn Văn Một,0913000001,Chủ tịch,UH-01\nTrần Thị Hai,0913000002,,uh-02\nLê Văn Ba,0913000003,Công chức,UH-02\n".to_string();
     let r = import(good).await;
     assert_eq!(r["created"], 3, "{r}");
-    let uh02 = thi24::store::Store::unit_codes(&app.state.store)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|u| u.code.as_deref() == Some("UH-02"))
-        .unwrap()
-        .id;
+    let uh02 = app.state.store.unit_codes().await.unwrap().into_iter().find(|u| u.code.as_deref() == Some("UH-02")).unwrap().id;
     let list: Value = org.get(format!("{b}/api/v1/admin/units/{uh02}/roster")).send().await.unwrap().json().await.unwrap();
     let members = list["members"].as_array().unwrap();
     assert_eq!(members.len(), 2);

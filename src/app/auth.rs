@@ -10,7 +10,7 @@ use leptos_router::components::A;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = ServerAction::<super::api::Login>::new();
+    let action = ServerAction::<crate::api::Login>::new();
     view! {
         <Title text=format!("{} — {}", t().login_title, t().app_name) />
         <section class="card narrow">
@@ -38,8 +38,8 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let action = ServerAction::<super::api::Register>::new();
-    let units = Resource::new(|| (), |_| super::api::list_units());
+    let action = ServerAction::<crate::api::Register>::new();
+    let units = Resource::new(|| (), |_| crate::api::list_units());
     view! {
         <Title text=format!("{} — {}", t().register_title, t().app_name) />
         <section class="card narrow">

@@ -1,8 +1,8 @@
 //! Organizers' question bank: filter, edit (versioned), retire, topics, and
 //! import/export in CSV and XLSX with a preview before anything changes.
 //! Lazy islands: this code loads only on the bank's pages.
-use super::api;
 use super::util::ErrorBox;
+use crate::api;
 use crate::domain::question::QuestionDraft;
 use crate::i18n::{difficulty_label, t};
 use crate::model::{BankFilter, BankItem, BankPage, ImportDone, ImportPreview, TopicDto};

@@ -1,8 +1,8 @@
 //! The organizer console: contests and their rounds (weekly helper, close early,
 //! publish, export, clone), the audit log; and the public published results.
 //! The interactive pages are lazy islands: their code loads only on these pages.
-use super::api;
 use super::util::{action_error, ErrorBox};
+use crate::api;
 use crate::domain::time::{format_hanoi, parse_hanoi_local, to_hanoi_local, DAY, MINUTE};
 use crate::domain::RoundStatus;
 use crate::i18n::{round_status_label, t};

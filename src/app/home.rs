@@ -1,8 +1,8 @@
 //! Home: open and upcoming rounds with their windows and countdowns, and the
 //! participant's own attempts. Rendered on the server; a round is started by a
 //! plain form; only each countdown is an (tiny) island.
-use super::api::{self, HomeView, StartAttempt};
 use super::util::{action_error, server_clock, ErrorBox};
+use crate::api::{self, HomeView, StartAttempt};
 use crate::domain::time::{format_duration, format_hanoi, format_seconds, DAY};
 use crate::domain::RoundStatus;
 use crate::i18n::{status_label, t};

@@ -1,6 +1,6 @@
 //! A round's public individual ranking (phone numbers masked).
-use super::api;
 use super::util::ErrorBox;
+use crate::api;
 use crate::domain::time::format_seconds;
 use crate::error::AppError;
 use crate::i18n::t;

@@ -2,7 +2,9 @@
 //! the interactive parts (`#[island]`) ship WebAssembly. A participant page loads
 //! the small runtime and its own island's module, nothing of the console's; a page
 //! without islands loads no WebAssembly at all. Strings come from `crate::i18n`.
-pub mod api;
+
+#[cfg(feature = "ssr")]
+pub mod assets;
 mod attempt;
 mod auth;
 mod bank;
@@ -19,6 +21,7 @@ mod tv;
 mod units;
 mod util;
 
+use crate::api;
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, Title};
@@ -37,11 +40,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     leptos::nonce::provide_nonce();
     let nonce = leptos::nonce::use_nonce().map(|n| n.to_string()).unwrap_or_default();
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(v) = http::HeaderValue::from_str(&crate::server::security::page_policy(&nonce)) {
+        if let Ok(v) = http::HeaderValue::from_str(&assets::page_policy(&nonce)) {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
-    let assets = use_context::<crate::server::AppState>().map(|s| s.assets.clone()).unwrap_or_default();
+    let assets = use_context::<std::sync::Arc<crate::app::assets::Assets>>().unwrap_or_default();
     let loader = format!("({LOADER})({:?},{:?});", assets.js, assets.wasm);
     // Outside islands nothing is hydrated: data read for the page is not sent again
     // (islands switch it back on for what they read themselves).
@@ -121,7 +124,7 @@ pub fn IslandHints(island: &'static str) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         use leptos_meta::Link;
-        let assets = use_context::<crate::server::AppState>().map(|s| s.assets.clone()).unwrap_or_default();
+        let assets = use_context::<std::sync::Arc<crate::app::assets::Assets>>().unwrap_or_default();
         let chunk = assets.chunk(island).map(|c| c.to_string());
         view! {
             <Link rel="modulepreload" href=assets.js.clone() />

@@ -4,8 +4,9 @@
 //! The page is rendered on the server with a first question; the `Drill` island
 //! answers and moves on without reloading. Without JavaScript the same form is a
 //! GET of `/luyen-tap?chu-de=&cau=&chon=`, answered by the server.
+use super::rest;
 use super::util::ErrorBox;
-use super::{api, rest};
+use crate::api;
 use crate::error::AppError;
 use crate::i18n::{source_title, t};
 use crate::model::{PracticeFeedback, PracticeQuestion, TopicDto, TopicStat};

@@ -3,8 +3,8 @@
 //! and charts of participation per day and of scores. Everything is in the address
 //! (`?vong=&cap=&q=&sap=&chieu=`), so every view can be linked, bookmarked and
 //! used without JavaScript.
-use super::api;
 use super::util::{percent, ErrorBox};
+use crate::api;
 use crate::domain::time::{format_day, format_seconds};
 use crate::i18n::t;
 use crate::model::*;

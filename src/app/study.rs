@@ -1,6 +1,6 @@
 //! Study pages: the Directive explained section by section, each linking to practice.
-use super::api;
 use super::util::ErrorBox;
+use crate::api;
 use crate::error::AppError;
 use crate::i18n::{source_title, t};
 use crate::model::StudySection;

@@ -1,8 +1,8 @@
 //! The projector / TV page of a round: counters, the top ten and the leading
 //! units in large type, updated live over server-sent events with no reload (a
 //! lazy island: its code never weighs on a participant's page).
-use super::api;
 use super::util::{percent, ErrorBox};
+use crate::api;
 use crate::domain::time::format_seconds;
 use crate::i18n::{round_status_label, t};
 use crate::model::LiveBoard;

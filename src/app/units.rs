@@ -1,6 +1,6 @@
 //! Units and rosters in the console, the printable roster, and account activation.
-use super::api;
 use super::util::{action_error, ErrorBox};
+use crate::api;
 use crate::domain::units::UnitKind;
 use crate::i18n::t;
 use crate::model::{RosterImport, UnitDto, UnitInput};

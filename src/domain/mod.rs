@@ -5,8 +5,10 @@ pub mod draw;
 pub mod live;
 pub mod lockout;
 pub mod phone;
+pub mod prizes;
 pub mod question;
 pub mod ranking;
+pub mod roles;
 pub mod round;
 pub mod text;
 pub mod time;
@@ -14,5 +16,6 @@ pub mod units;
 
 pub use attempt::{AttemptStatus, GRACE_MS};
 pub use phone::PhoneNumber;
+pub use roles::Role;
 pub use round::{CountingRule, RoundStatus};
 pub use time::Millis;

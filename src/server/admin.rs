@@ -9,7 +9,7 @@ use crate::domain::{time::DAY, RoundStatus};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::t;
 use crate::model::*;
-use crate::store::{AuditEntry, ContestRecord, RoundOptions, RoundRecord, Store, StoreError, UserRecord};
+use crate::store::{AuditEntry, ContestRecord, RoundOptions, RoundRecord, StoreError, UserRecord};
 use std::collections::HashSet;
 use uuid::Uuid;
 

@@ -1,7 +1,7 @@
 //! Sessions, passwords and the client's address.
 use super::state::AppState;
 use crate::error::{AppError, AppResult};
-use crate::store::{Store, UserRecord};
+use crate::store::UserRecord;
 use http::HeaderMap;
 use sha2::{Digest, Sha256};
 use std::net::{IpAddr, SocketAddr};

@@ -9,7 +9,7 @@ use crate::domain::text;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
 use crate::model::*;
-use crate::store::{BankQuestion, ImportOp, Store, StoreError, Topic, UserRecord};
+use crate::store::{BankQuestion, ImportOp, StoreError, Topic, UserRecord};
 use std::collections::HashMap;
 use uuid::Uuid;
 

@@ -28,15 +28,6 @@ pub enum Command {
     },
 }
 
-/// How SQLite runs the hot path (starts, answers, gradings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SqliteWriter {
-    /// A dedicated writer thread with cached statements and group commit.
-    Thread,
-    /// Through sqlx like every other write (for comparison only).
-    Sqlx,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     Text,
@@ -56,9 +47,6 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", value_name = "DATABASE_MAX_CONNECTIONS", default_value_t = 20,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub database_max_connections: u32,
-    /// How SQLite runs starts, answers and gradings.
-    #[arg(long, env = "THI24_SQLITE_WRITER", value_name = "THI24_SQLITE_WRITER", value_enum, default_value_t = SqliteWriter::Thread)]
-    pub sqlite_writer: SqliteWriter,
     /// Seed an empty database with demo data and keep the demo week open.
     #[arg(long, env = "SEED_DEMO", value_name = "SEED_DEMO", default_value = "1", action = ArgAction::Set, value_parser = BoolishValueParser::new())]
     pub seed_demo: bool,

@@ -9,7 +9,7 @@ use crate::domain::live::{self, Action, Phase, Stored};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::{t, tl};
 use crate::model::*;
-use crate::store::{LiveAnswerOutcome, LivePlayerRecord, LiveSessionRecord, LiveStore, Store, UserRecord, VersionRecord};
+use crate::store::{LiveAnswerOutcome, LivePlayerRecord, LiveSessionRecord, UserRecord, VersionRecord};
 use moka::sync::Cache;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -130,14 +130,14 @@ pub fn spawn(state: &AppState) {
     tokio::spawn(async move {
         loop {
             let (hub, rounds) = (s.hub.clone(), s.events.clone());
-            let r = s.store.listen_live(move |payload| {
+            let r = s.store.listen_live(Box::new(move |payload: &str| {
                 let id = payload.get(2..).and_then(|id| Uuid::parse_str(id).ok());
                 match (payload.get(..2), id) {
                     (Some("l:"), Some(id)) => hub.changed_elsewhere(id),
                     (Some("r:"), Some(id)) => drop(rounds.send(id)),
                     _ => {}
                 }
-            });
+            }));
             if let Err(e) = r.await {
                 tracing::warn!(error = %e, "live listener stopped; reconnecting");
             }

@@ -153,7 +153,7 @@ pub async fn endpoint(State(state): State<AppState>, headers: axum::http::Header
             return StatusCode::UNAUTHORIZED.into_response();
         }
     }
-    use crate::store::Store;
+
     let active = state.store.count_active_attempts().await.ok();
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render(active)).into_response()
 }

@@ -1,6 +1,5 @@
 //! Server side: state, services, HTTP API, security middleware, seeding.
 pub mod admin;
-pub mod assets;
 pub mod auth;
 pub mod bank;
 pub mod bank_io;

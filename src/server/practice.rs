@@ -6,7 +6,7 @@ use super::state::AppState;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
 use crate::model::*;
-use crate::store::{Store, UserRecord};
+use crate::store::UserRecord;
 use uuid::Uuid;
 
 const STUDY: &str = include_str!("../../content/study.toml");

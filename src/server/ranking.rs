@@ -15,7 +15,7 @@ use crate::domain::RoundStatus;
 use crate::error::{AppError, AppResult};
 use crate::i18n::t;
 use crate::model::*;
-use crate::store::{AggScope, RoundRecord, Store, UnitAgg, UserRecord};
+use crate::store::{AggScope, RoundRecord, UnitAgg, UserRecord};
 use std::collections::HashMap;
 use uuid::Uuid;
 

@@ -19,7 +19,8 @@ pub fn build(state: AppState) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            provide_context(crate::app::api::ctx::RequestUser::default());
+            provide_context(state.assets.clone());
+            provide_context(crate::api::ctx::RequestUser::default());
         }
     };
     let server_fns = {
@@ -43,11 +44,11 @@ pub fn build(state: AppState) -> Router {
         .merge(super::http::routes())
         .merge(uploads)
         .merge(small)
-        .leptos_routes_with_context(&state, routes, ctx, {
+        .leptos_routes_with_context(&state, routes, ctx.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(ctx, shell))
         .route("/metrics", axum::routing::get(super::metrics::endpoint))
         .layer(axum::middleware::from_fn(super::csrf::refuse_cross_site))
         .layer(axum::middleware::from_fn(super::security::headers));

@@ -7,7 +7,7 @@ use crate::domain::time::{DAY, HOUR, MINUTE};
 use crate::domain::units::{Unit, UnitKind};
 use crate::domain::CountingRule;
 use crate::model::Role;
-use crate::store::{ContestRecord, NewUser, RoundRecord, Store, Topic};
+use crate::store::{ContestRecord, NewUser, RoundRecord, Topic};
 use serde::Deserialize;
 use uuid::Uuid;
 

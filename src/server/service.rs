@@ -6,7 +6,7 @@ use crate::domain::{phone::PhoneError, PhoneNumber, RoundStatus};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::t;
 use crate::model::*;
-use crate::store::{DrawnItem, NewUser, RoundRecord, StartRequest, Store, StoreError, UserRecord};
+use crate::store::{DrawnItem, NewUser, RoundRecord, StartRequest, StoreError, UserRecord};
 use uuid::Uuid;
 
 /// Logs an internal error and returns the generic message: details never reach a client.

@@ -1,7 +1,7 @@
 //! The state every handler and server function shares.
 use super::clock::SystemClock;
 use crate::domain::units::Unit;
-use crate::store::{AnyStore, ChoiceRecord, ContestRecord, ItemRecord, PoolEntry, RoundRecord, Store, StoreResult, VersionText};
+use crate::store::{AnyStore, ChoiceRecord, ContestRecord, ItemRecord, PoolEntry, RoundRecord, StoreResult, VersionText};
 use leptos::config::LeptosOptions;
 use moka::sync::Cache;
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     /// The browser bundle's hashed file names.
-    pub assets: Arc<super::assets::Assets>,
+    pub assets: Arc<crate::app::assets::Assets>,
     pool: Arc<RwLock<Option<(crate::domain::Millis, Arc<Vec<PoolEntry>>)>>>,
     units: Arc<RwLock<Option<(std::time::Instant, Arc<Vec<Unit>>)>>>,
     /// The round whose results changed (an attempt started or graded), for live boards.
@@ -123,7 +123,7 @@ const POOL_TTL_MS: i64 = 30_000;
 
 impl AppState {
     pub fn new(store: AnyStore, clock: Arc<SystemClock>, leptos_options: LeptosOptions, config: Config) -> Self {
-        let assets = super::assets::Assets::find(&leptos_options.site_root, &leptos_options.site_pkg_dir, &leptos_options.output_name);
+        let assets = crate::app::assets::Assets::find(&leptos_options.site_root, &leptos_options.site_pkg_dir, &leptos_options.output_name);
         Self {
             store,
             clock,
@@ -217,7 +217,6 @@ impl AppState {
 
     /// A user's name for display (empty when unknown).
     pub async fn store_user_name(&self, id: uuid::Uuid) -> String {
-        use crate::store::Store;
         self.store.user_by_id(id).await.ok().flatten().map(|u| u.full_name).unwrap_or_default()
     }
 

@@ -9,7 +9,7 @@ use crate::domain::units::{subtree, Unit, UnitKind};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::t;
 use crate::model::*;
-use crate::store::{RosterRow, RosterUser, Store, StoreError, UserRecord};
+use crate::store::{RosterRow, RosterUser, StoreError, UserRecord};
 use std::collections::HashMap;
 use uuid::Uuid;
 

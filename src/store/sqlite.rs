@@ -1,44 +1,23 @@
 //! SQLite: the embedded default. WAL mode, a busy timeout, and every write
 //! through one connection whose transactions begin IMMEDIATE: writers queue in
-//! the pool instead of spinning on SQLITE_BUSY, and readers never block.
-use super::live::*;
-use super::shared::*;
-use super::*;
-use crate::domain::units::Unit;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+//! the pool instead of spinning on SQLITE_BUSY, and readers never block. Starts,
+//! answers and gradings run on the writer thread (`sqlite_writer.rs`,
+//! `attempts/sqlite.rs`).
+use super::sql::Sql;
+use super::{Ops, Options, StoreError, StoreResult};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Sqlite;
 use std::str::FromStr;
 use std::time::Duration;
 
-#[derive(Clone)]
-pub struct SqliteStore {
-    read: SqlitePool,
-    write: SqlitePool,
-    /// The writer thread of the hot path; `None` sends it through sqlx as well
-    /// (`THI24_SQLITE_WRITER=sqlx`, for comparison).
-    hot: Option<super::sqlite_writer::Writer>,
-}
+pub type SqliteStore = Sql<Sqlite>;
 
-impl SqliteStore {
-    const BACKEND: &'static str = "sqlite";
-    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
-    /// SQLite locks the whole database for a write transaction: no row locks.
-    const LOCK: &'static str = "";
-    const SHARE: &'static str = "";
-
+impl Sql<Sqlite> {
     /// `url` is any SQLite URL sqlx reads (`sqlite:path`, `sqlite:///abs?mode=rwc` …) or
-    /// a plain file path; the file and its folder are created when missing. Starts,
-    /// answers and gradings run on the writer thread.
+    /// a plain file path; the file and its folder are created when missing.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        Self::connect_with(url, true).await
-    }
-
-    /// As `connect`, choosing whether the hot path runs on the writer thread.
-    pub async fn connect_with(url: &str, writer_thread: bool) -> StoreResult<Self> {
         match url.parse().map_err(StoreError::Config)? {
-            crate::server::config::DatabaseUrl::Sqlite { url, file } => {
-                Self::open(&url, &file, &Options { sqlite_writer_thread: writer_thread, ..Options::default() }).await
-            }
+            crate::server::config::DatabaseUrl::Sqlite { url, file } => Self::open(&url, &file, &Options::default()).await,
             _ => Err(StoreError::Config(format!("not an SQLite database: {url}"))),
         }
     }
@@ -76,28 +55,25 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(base.read_only(true))
             .await?;
-        let hot = if opts.sqlite_writer_thread { Some(super::sqlite_writer::Writer::spawn(file, write.clone())?) } else { None };
+        let hot = super::sqlite_writer::Writer::spawn(file, write.clone())?;
         Ok(Self { read, write, hot })
-    }
-
-    fn hot(&self) -> Option<&super::sqlite_writer::Writer> {
-        self.hot.as_ref()
-    }
-
-    fn reader(&self) -> &SqlitePool {
-        &self.read
-    }
-
-    fn writer(&self) -> &SqlitePool {
-        &self.write
-    }
-
-    /// Copies the live database into `dest` (SQLite's `VACUUM INTO`: a consistent snapshot).
-    pub async fn backup_to(&self, dest: &str) -> StoreResult<()> {
-        sqlx::query("VACUUM INTO $1").bind(dest).execute(&self.write).await?;
-        Ok(())
     }
 }
 
-store_impl!(SqliteStore, Sqlite);
-super::live::live_impl!(SqliteStore, Sqlite);
+#[async_trait::async_trait]
+impl Ops for Sql<Sqlite> {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(self.reader()).await?;
+        Ok(())
+    }
+
+    /// Copies the live database into `dest` (SQLite's `VACUUM INTO`: a consistent snapshot).
+    async fn backup_to(&self, dest: &str) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO $1").bind(dest).execute(self.writer()).await?;
+        Ok(())
+    }
+}

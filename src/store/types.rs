@@ -1,6 +1,6 @@
 //! Records the store reads and writes.
+use crate::domain::Role;
 use crate::domain::{AttemptStatus, CountingRule, Millis};
-use crate::model::Role;
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ pub struct ContestRecord {
     pub audience_unit_id: Option<Uuid>,
     /// "public" (listed, results public) or "private" (its audience only).
     pub visibility: String,
-    pub prizes: crate::model::Prizes,
+    pub prizes: crate::domain::prizes::Prizes,
 }
 
 /// A participant's counted result in one round of a contest, with their unit.

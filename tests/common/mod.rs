@@ -80,8 +80,8 @@ pub async fn fresh_url(backend: Backend) -> Option<(String, DbGuard)> {
 pub async fn fresh_store(backend: Backend) -> Option<(AnyStore, DbGuard)> {
     let (url, guard) = fresh_url(backend).await?;
     let store = match backend {
-        Backend::Sqlite => AnyStore::Sqlite(SqliteStore::connect(&url).await.expect("sqlite")),
-        Backend::Postgres => AnyStore::Postgres(PgStore::connect(&url).await.expect("postgres")),
+        Backend::Sqlite => SqliteStore::connect(&url).await.expect("sqlite").into(),
+        Backend::Postgres => PgStore::connect(&url).await.expect("postgres").into(),
     };
     Some((store, guard))
 }
@@ -228,7 +228,6 @@ pub async fn take(
     submit: bool,
     prediction: Option<i64>,
 ) -> Option<String> {
-    use thi24::store::Store;
     let b = &app.base;
     let r = c.post(format!("{b}/api/v1/rounds/{round}/attempts")).send().await.unwrap();
     if !r.status().is_success() {

@@ -7,8 +7,8 @@ mod device;
 pub mod outbox;
 mod quiz;
 
-use super::api;
 use super::util::ErrorBox;
+use crate::api;
 use crate::domain::time::{format_hanoi, format_seconds};
 use crate::domain::AttemptStatus;
 use crate::error::AppError;

@@ -1,8 +1,8 @@
 //! `/quan-tri/truc-tiep`: organizers create live sessions (from a round's
 //! questions or a hand-picked set) and `/quan-tri/truc-tiep/:id` runs one: the
 //! join code and QR code, the controls, and the live standings.
-use super::api;
 use super::{seconds_left, Live, LiveDot, PeopleList, UnitList};
+use crate::api::live as api;
 use crate::app::util::ErrorBox;
 use crate::domain::live::{Action, Phase};
 use crate::error::AppError;
@@ -79,7 +79,7 @@ fn SessionTable(list: Vec<LiveSummary>) -> impl IntoView {
 /// Title, seconds per question, the questions (a round's draw or picked ones) and the contest it counts in.
 #[component]
 fn CreateForm() -> impl IntoView {
-    let contests = Resource::new(|| (), |_| crate::app::api::admin_contests());
+    let contests = Resource::new(|| (), |_| crate::api::admin_contests());
     let title = RwSignal::new(String::new());
     let seconds = RwSignal::new("20".to_string());
     let from_round = RwSignal::new(true);
@@ -91,13 +91,7 @@ fn CreateForm() -> impl IntoView {
     let busy = RwSignal::new(false);
     let bank = Resource::new(
         move || search.get(),
-        |q| {
-            crate::app::api::bank_list(BankFilter {
-                q: Some(q).filter(|q| !q.is_empty()),
-                status: Some("active".into()),
-                ..Default::default()
-            })
-        },
+        |q| crate::api::bank_list(BankFilter { q: Some(q).filter(|q| !q.is_empty()), status: Some("active".into()), ..Default::default() }),
     );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

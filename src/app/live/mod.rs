@@ -1,7 +1,7 @@
 //! Live in-person sessions in the browser: the participant's page (join with a
 //! code, answer on the phone), the projector, and the host's console. Every
 //! screen follows the session's event stream; the server owns the time.
-pub mod api;
+
 mod host;
 mod play;
 mod screen;
@@ -12,6 +12,7 @@ pub use play::LivePlayPage;
 pub use screen::LiveScreenPage;
 pub(crate) use screen::ScreenLive;
 
+use crate::api::live as api;
 use crate::app::util::client_now;
 use crate::i18n::tl;
 use crate::model::{LivePersonRow, LiveUnitRow, LiveView};

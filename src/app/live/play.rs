@@ -4,9 +4,9 @@
 //!
 //! Finding the session and joining it are plain forms (no WebAssembly needed);
 //! only the joined participant's screen is an island.
-use super::api;
-use super::api::LiveEntry;
 use super::{listen, seconds_left, Live, LiveDot, LETTERS};
+use crate::api::live as api;
+use crate::api::live::LiveEntry;
 use crate::app::util::{action_error, ErrorBox};
 use crate::domain::live::Phase;
 use crate::error::AppError;

@@ -26,7 +26,6 @@ pub struct Health {
 #[utoipa::path(get, path = "/api/v1/health", tag = "ops",
     responses((status = 200, body = Health), (status = 503, body = Health, description = "The database does not answer")))]
 async fn health(State(s): State<AppState>) -> Response {
-    use crate::store::Store;
     match s.store.ping().await {
         Ok(()) => Json(Health { status: "ok".into(), database: s.store.backend().into() }).into_response(),
         Err(e) => {

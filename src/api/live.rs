@@ -17,7 +17,7 @@ pub struct LiveEntry {
 
 #[server]
 pub async fn enter_live_session(code: String) -> Result<LiveEntry, AppError> {
-    use crate::app::api::ctx;
+    use crate::api::ctx;
     let state = ctx::state()?;
     let session = crate::server::live::lookup(&state, &code).await?;
     let me = match crate::server::live::player(&state, &ctx::parts()?.headers, session.id).await? {
@@ -32,7 +32,7 @@ pub async fn enter_live_session(code: String) -> Result<LiveEntry, AppError> {
 /// The session's view; `host` asks for the host's (standings always).
 #[server]
 pub async fn get_live_view(id: Uuid, host: bool) -> Result<LiveView, AppError> {
-    use crate::app::api::ctx;
+    use crate::api::ctx;
     let state = ctx::state()?;
     if host {
         let user = ctx::require_user(&state).await?;
@@ -43,7 +43,7 @@ pub async fn get_live_view(id: Uuid, host: bool) -> Result<LiveView, AppError> {
 
 #[server]
 pub async fn join_live(id: Uuid, name: Option<String>, unit_id: Option<Uuid>) -> Result<LiveMe, AppError> {
-    use crate::app::api::ctx;
+    use crate::api::ctx;
     let state = ctx::state()?;
     let user = ctx::user(&state).await?;
     let (me, token) = crate::server::live::join(&state, user.as_ref(), id, LiveJoinInput { name, unit_id }).await?;
@@ -53,7 +53,7 @@ pub async fn join_live(id: Uuid, name: Option<String>, unit_id: Option<Uuid>) ->
 
 #[server]
 pub async fn list_live_sessions() -> Result<Vec<LiveSummary>, AppError> {
-    use crate::app::api::ctx;
+    use crate::api::ctx;
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
     crate::server::live::list(&state, &user).await
@@ -61,7 +61,7 @@ pub async fn list_live_sessions() -> Result<Vec<LiveSummary>, AppError> {
 
 #[server]
 pub async fn create_live_session(input: LiveCreateInput) -> Result<LiveSummary, AppError> {
-    use crate::app::api::ctx;
+    use crate::api::ctx;
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
     crate::server::live::create(&state, &user, input).await
@@ -69,7 +69,7 @@ pub async fn create_live_session(input: LiveCreateInput) -> Result<LiveSummary, 
 
 #[server]
 pub async fn control_live_session(id: Uuid, action: String) -> Result<LiveView, AppError> {
-    use crate::app::api::ctx;
+    use crate::api::ctx;
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
     crate::server::live::control(&state, &user, id, &action).await

@@ -1,7 +1,19 @@
-//! The browser bundle as the build named it. cargo-leptos writes hashed names
+//! What a page's document refers to: the browser bundle as the build named it,
+//! and the page's content security policy.
+//!
+//! The bundle as the build named it. cargo-leptos writes hashed names
 //! (`thi24.<hash>.wasm`, `split_quiz_loader_….<hash>.wasm`), so that a browser may
 //! keep every file for a year; the server finds the names once at start.
 use std::path::Path;
+
+/// The policy of an HTML page whose inline scripts carry `nonce`.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; \
+         style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; worker-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Assets {

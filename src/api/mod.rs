@@ -447,7 +447,9 @@ pub async fn admin_set_role(phone: String, input: RoleInput) -> Result<(), AppEr
     let state = ctx::state()?;
     let user = ctx::require_user(&state).await?;
     let phone = crate::server::service::parse_phone(&phone)?;
-    let target = crate::store::Store::user_by_phone(&state.store, phone.as_str())
+    let target = state
+        .store
+        .user_by_phone(phone.as_str())
         .await
         .map_err(crate::server::service::internal)?
         .ok_or_else(|| AppError::not_found(crate::i18n::t().err_user_not_found))?;
@@ -462,3 +464,5 @@ pub async fn admin_import_units(data: leptos::server_fn::codec::MultipartData) -
     let (name, bytes) = ctx::read_upload(data).await?;
     crate::server::units::import_units(&state, &user, &name, &bytes).await
 }
+
+pub mod live;
