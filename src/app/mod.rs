@@ -15,6 +15,7 @@ mod live;
 mod organizer;
 mod practice;
 mod rest;
+mod round_edit;
 mod stats;
 mod study;
 mod tv;

@@ -1,4 +1,5 @@
 //! Server side: state, services, HTTP API, security middleware, seeding.
+pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod bank;
@@ -6,6 +7,7 @@ pub mod bank_io;
 pub mod clock;
 pub mod config;
 pub mod csrf;
+pub mod exports;
 pub mod forms;
 pub mod http;
 pub mod live;

@@ -254,7 +254,7 @@ pub async fn activate(state: &AppState, phone: &str, code: &str, password: Strin
     // activated: signed in at once (one try, not a second login)
     state.store.clear_login_failures(phone.as_str()).await.map_err(internal)?;
     let user = state.store.user_by_phone(phone.as_str()).await.map_err(internal)?.ok_or_else(AppError::internal)?;
-    let token = super::service::open_session(state, user.id).await?;
+    let token = super::accounts::open_session(state, user.id).await?;
     Ok((super::service::me(&user), token))
 }
 
