@@ -128,24 +128,13 @@ where
     }
 
     async fn save_version(&self, question_id: Uuid, draft: &QuestionDraft, status: &str, now: Millis) -> StoreResult<Uuid> {
-        let mut tx = self.begin_write().await?;
-        let next: Option<i64> = sqlx::query_scalar("SELECT CAST(MAX(version) AS BIGINT) FROM question_versions WHERE question_id = $1")
+        let op = ImportOp::Update { question_id, draft: Some(draft.clone()), status: status.to_string() };
+        self.import_bank(std::slice::from_ref(&op), now).await?;
+        let current: Option<Uuid> = sqlx::query_scalar("SELECT current_version_id FROM questions WHERE id = $1")
             .bind(question_id)
-            .fetch_one(&mut *tx)
+            .fetch_optional(self.writer())
             .await?;
-        let Some(last) = next else { return Err(StoreError::NotFound) };
-        let vid = Uuid::new_v4();
-        insert_versions(&mut tx, &[(vid, question_id, last + 1, draft)], now).await?;
-        sqlx::query("UPDATE questions SET current_version_id = $2, topic = $3, status = $4, updated_at = $5 WHERE id = $1")
-            .bind(question_id)
-            .bind(vid)
-            .bind(&draft.topic)
-            .bind(status)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(vid)
+        current.ok_or(StoreError::NotFound)
     }
 
     async fn set_question_status(&self, question_id: Uuid, status: &str, now: Millis) -> StoreResult<()> {
@@ -175,10 +164,12 @@ where
                     versions.push((vid, qid, 1, draft));
                 }
                 ImportOp::Update { question_id, draft: Some(draft), status } => {
-                    let last: i64 = sqlx::query_scalar("SELECT CAST(MAX(version) AS BIGINT) FROM question_versions WHERE question_id = $1")
-                        .bind(question_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                    let last: Option<i64> =
+                        sqlx::query_scalar("SELECT CAST(MAX(version) AS BIGINT) FROM question_versions WHERE question_id = $1")
+                            .bind(question_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    let Some(last) = last else { return Err(StoreError::NotFound) };
                     let vid = Uuid::new_v4();
                     versions.push((vid, *question_id, last + 1, draft));
                     sqlx::query("UPDATE questions SET current_version_id = $2, topic = $3, status = $4, updated_at = $5 WHERE id = $1")
@@ -206,7 +197,34 @@ where
                 return Err(if is_unique_violation(&e) { StoreError::Conflict("question key") } else { e.into() });
             }
         }
-        insert_versions(&mut tx, &versions, now).await?;
+        // the versions and their options, in batches
+        for chunk in versions.chunks(500) {
+            let sql = format!(
+                "INSERT INTO question_versions (id, question_id, version, stem, explanation, source, passage, difficulty, created_at) VALUES {}",
+                values(chunk.len(), 9)
+            );
+            let mut q = sqlx::query(&sql);
+            for (vid, qid, version, d) in chunk {
+                q = q.bind(*vid).bind(*qid).bind(*version).bind(d.stem.trim()).bind(d.explanation.trim()).bind(d.source.trim());
+                q = q.bind(d.passage.trim()).bind(d.difficulty).bind(now);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        let options: Vec<(Uuid, i64, String, bool)> = versions
+            .iter()
+            .flat_map(|(vid, _, _, d)| {
+                d.options.iter().enumerate().map(move |(i, t)| (*vid, i as i64, t.trim().to_string(), i == d.correct))
+            })
+            .collect();
+        for chunk in options.chunks(1_000) {
+            let sql =
+                format!("INSERT INTO question_options (id, version_id, position, text, is_correct) VALUES {}", values(chunk.len(), 5));
+            let mut q = sqlx::query(&sql);
+            for (vid, pos, text, correct) in chunk {
+                q = q.bind(Uuid::new_v4()).bind(*vid).bind(*pos).bind(text).bind(*correct);
+            }
+            q.execute(&mut *tx).await?;
+        }
         for (qid, status) in status_only {
             sqlx::query("UPDATE questions SET status = $2, updated_at = $3 WHERE id = $1")
                 .bind(qid)
@@ -267,51 +285,4 @@ where
         .fetch_all(self.reader())
         .await?)
     }
-}
-
-/// Inserts versions and their options in batches.
-async fn insert_versions<D: Dialect>(
-    tx: &mut sqlx::Transaction<'static, D>,
-    versions: &[(Uuid, Uuid, i64, &QuestionDraft)],
-    now: Millis,
-) -> StoreResult<()>
-where
-    for<'c> &'c mut D::Connection: sqlx::Executor<'c, Database = D>,
-    for<'a> &'a str: sqlx::Encode<'a, D> + sqlx::Type<D> + sqlx::ColumnIndex<D::Row>,
-    usize: sqlx::ColumnIndex<D::Row>,
-    for<'q> D::Arguments<'q>: sqlx::IntoArguments<'q, D>,
-    for<'a> Option<&'a str>: sqlx::Encode<'a, D> + sqlx::Type<D>,
-    Uuid: Col<D>,
-    Option<Uuid>: Col<D>,
-    i64: Col<D>,
-    Option<i64>: Col<D>,
-    String: Col<D>,
-    Option<String>: Col<D>,
-    bool: Col<D>,
-{
-    for chunk in versions.chunks(500) {
-        let sql = format!(
-            "INSERT INTO question_versions (id, question_id, version, stem, explanation, source, passage, difficulty, created_at) VALUES {}",
-            values(chunk.len(), 9)
-        );
-        let mut q = sqlx::query(&sql);
-        for (vid, qid, version, d) in chunk {
-            q = q.bind(*vid).bind(*qid).bind(*version).bind(d.stem.trim()).bind(d.explanation.trim()).bind(d.source.trim());
-            q = q.bind(d.passage.trim()).bind(d.difficulty).bind(now);
-        }
-        q.execute(&mut **tx).await?;
-    }
-    let options: Vec<(Uuid, i64, String, bool)> = versions
-        .iter()
-        .flat_map(|(vid, _, _, d)| d.options.iter().enumerate().map(move |(i, t)| (*vid, i as i64, t.trim().to_string(), i == d.correct)))
-        .collect();
-    for chunk in options.chunks(1_000) {
-        let sql = format!("INSERT INTO question_options (id, version_id, position, text, is_correct) VALUES {}", values(chunk.len(), 5));
-        let mut q = sqlx::query(&sql);
-        for (vid, pos, text, correct) in chunk {
-            q = q.bind(Uuid::new_v4()).bind(*vid).bind(*pos).bind(text).bind(*correct);
-        }
-        q.execute(&mut **tx).await?;
-    }
-    Ok(())
 }

@@ -461,8 +461,8 @@ where
                 .bind(attempt_id)
                 .execute(&mut *tx)
                 .await?;
-            grading::count_start(&mut tx, &p, contest_id, ended_at).await?;
-            grading::finalise_in(&mut tx, attempt_id, ended_at, true, None).await?;
+            grading::Grader(&mut tx).count_start(&p, contest_id, ended_at).await?;
+            grading::Grader(&mut tx).finalise(attempt_id, ended_at, true, None).await?;
         }
         sqlx::query("UPDATE live_sessions SET counted_round_id = $2, version = version + 1 WHERE id = $1")
             .bind(session_id)

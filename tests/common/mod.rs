@@ -2,6 +2,7 @@
 //! PostgreSQL (a database with a random name, dropped afterwards), and the whole
 //! HTTP application served on a random port.
 #![allow(dead_code)]
+pub mod api;
 pub mod process;
 use std::sync::Arc;
 use thi24::server::{clock::SystemClock, router, seed, state::Config, AppState};

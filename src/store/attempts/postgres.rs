@@ -3,7 +3,7 @@
 //! app servers serialise per participant only. Lock order everywhere: the
 //! participation row, then the attempt row, then the aggregates (unit round row,
 //! contest entry, unit contest row, distribution rows by score).
-use super::grading::{count_start, fetch_attempt, finalise_in};
+use super::grading::Grader;
 use super::HotPath;
 use crate::domain::{AttemptStatus, Millis};
 use crate::store::rows::*;
@@ -37,12 +37,12 @@ impl HotPath for Sql<Postgres> {
         let sql = format!("SELECT {PARTICIPATION_COLUMNS} FROM participations WHERE round_id = $1 AND user_id = $2{}", LOCK);
         let p: ParticipationRecord = sqlx::query_as(&sql).bind(req.round_id).bind(req.user_id).fetch_one(&mut *tx).await?;
         if let Some(active) = p.active_attempt_id {
-            let a = fetch_attempt(&mut tx, active).await?.ok_or(StoreError::NotFound)?;
+            let a = Grader(&mut tx).fetch_attempt(active).await?.ok_or(StoreError::NotFound)?;
             if a.status == AttemptStatus::InProgress && req.now < a.deadline_at {
                 tx.commit().await?;
                 return Ok(StartOutcome { attempt_id: active, resumed: true, attempt: a });
             }
-            finalise_in(&mut tx, active, req.now, false, None).await?;
+            Grader(&mut tx).finalise(active, req.now, false, None).await?;
         }
         if p.attempts_started >= max_attempts {
             tx.commit().await?;
@@ -89,7 +89,7 @@ impl HotPath for Sql<Postgres> {
         .bind(req.attempt_id)
         .execute(&mut *tx)
         .await?;
-        count_start(&mut tx, &p, contest_id, req.now).await?;
+        Grader(&mut tx).count_start(&p, contest_id, req.now).await?;
         tx.commit().await?;
         Ok(StartOutcome { attempt_id: req.attempt_id, resumed: false, attempt: new_attempt(req, p.attempts_started + 1, deadline) })
     }
@@ -141,7 +141,7 @@ impl HotPath for Sql<Postgres> {
         prediction: Option<i64>,
     ) -> StoreResult<Option<AttemptRecord>> {
         let mut tx = self.begin_write().await?;
-        let r = finalise_in(&mut tx, attempt_id, now, by_participant, prediction).await?;
+        let r = Grader(&mut tx).finalise(attempt_id, now, by_participant, prediction).await?;
         tx.commit().await?;
         Ok(r)
     }
