@@ -3,7 +3,7 @@
 mod common;
 
 use common::api::*;
-use common::{client, spawn_app, Backend, TestApp};
+use common::{client, spawn_app, Backend};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;

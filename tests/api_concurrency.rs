@@ -3,11 +3,10 @@
 mod common;
 
 use common::api::*;
-use common::{spawn_app, Backend};
+use common::{client, spawn_app, Backend};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use thi24::server::state::Config;
-use uuid::Uuid;
 
 async fn concurrent_submits(backend: Backend) {
     let Some(app) = spawn_app(backend, Config::default()).await else {

@@ -16,6 +16,7 @@ pub mod sql;
 mod sqlite;
 mod sqlite_writer;
 pub mod types;
+mod url;
 
 pub use accounts::Accounts;
 pub use attempts::{Attempts, HotPath};
@@ -27,6 +28,7 @@ pub use live::{LiveAnswerInput, LiveAnswerOutcome, LiveCounted, LivePlayerRecord
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::*;
+pub use url::DatabaseUrl;
 
 use std::sync::Arc;
 
@@ -130,12 +132,11 @@ impl AnyStore {
     /// `sqlite:…` or a file path → SQLite (created if missing); `postgres://…` → PostgreSQL,
     /// with the default options (migrations run).
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let url: crate::server::config::DatabaseUrl = url.parse().map_err(StoreError::Config)?;
+        let url: DatabaseUrl = url.parse().map_err(StoreError::Config)?;
         Self::open(&url, &Options::default()).await
     }
 
-    pub async fn open(url: &crate::server::config::DatabaseUrl, opts: &Options) -> StoreResult<Self> {
-        use crate::server::config::DatabaseUrl;
+    pub async fn open(url: &DatabaseUrl, opts: &Options) -> StoreResult<Self> {
         Ok(match url {
             DatabaseUrl::Postgres(url) => PgStore::open(url, opts).await?.into(),
             DatabaseUrl::Sqlite { url, file } => SqliteStore::open(url, file, opts).await?.into(),

@@ -17,7 +17,7 @@ impl Sql<Sqlite> {
     /// a plain file path; the file and its folder are created when missing.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         match url.parse().map_err(StoreError::Config)? {
-            crate::server::config::DatabaseUrl::Sqlite { url, file } => Self::open(&url, &file, &Options::default()).await,
+            super::DatabaseUrl::Sqlite { url, file } => Self::open(&url, &file, &Options::default()).await,
             _ => Err(StoreError::Config(format!("not an SQLite database: {url}"))),
         }
     }
