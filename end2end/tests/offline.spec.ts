@@ -101,6 +101,8 @@ test('answers chosen offline survive a reload and reach the server when the netw
   // the network returns: the outbox drains by itself
   await ctx.setOffline(false);
   await expect(page.locator('#outbox')).toBeHidden({ timeout: 20_000 });
+  // once the page holds nothing unacknowledged, the server holds every answer
+  await expect(page.locator('#outbox')).toHaveAttribute('data-pending', '0', { timeout: 20_000 });
   await expect(page.locator('#save-state')).toHaveText('Đã lưu');
   const saved = await serverAnswers(ctx, attemptId);
   expect(Object.keys(saved)).toHaveLength(5);

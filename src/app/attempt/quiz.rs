@@ -290,6 +290,8 @@ fn draw(quiz: Quiz, questions: &[Uuid], current: usize, confirming: bool) {
             String::new()
         };
         device::set_text("outbox", &outbox);
+        // how many choices await the server's acknowledgement (0: every one is saved)
+        device::set_attr("outbox", "data-pending", &waiting.to_string());
         let submitting = l.submit.is_some();
         for id in ["questions", "btn-submit", "btn-confirm"] {
             device::set_disabled(id, submitting);
