@@ -8,6 +8,13 @@ scripts/test-setup.sh
 
 export DATABASE_TEST_URL="${DATABASE_TEST_URL:-postgres://postgres@127.0.0.1:5432/test}"
 
+printf '\n== the question bank: groups, key positions, cues, give-aways, own words (scripts/bank-check.py)\n'
+if [ -f ../shared/directive/src-1-directive-summary.txt ] || [ -n "${DIRECTIVE_SOURCES:-}" ]; then
+  python3 scripts/bank-check.py
+else
+  echo "skipped: the source texts (../shared/directive or DIRECTIVE_SOURCES) are not on this machine"
+fi
+
 printf '\n== cargo test (unit + integration, SQLite and PostgreSQL)\n'
 cargo test --features ssr --no-fail-fast
 

@@ -23,6 +23,7 @@ fn draft(i: usize) -> QuestionDraft {
         explanation: format!("Giải thích {i}"),
         source: "src-1".into(),
         passage: "Đoạn nguồn".into(),
+        group: String::new(),
     }
 }
 

@@ -329,6 +329,7 @@ fn EditForm(topics: Vec<TopicDto>, item: Option<BankItem>) -> impl IntoView {
     let explanation = RwSignal::new(get(|i| i.explanation.clone()));
     let source = RwSignal::new(get(|i| i.source.clone()));
     let passage = RwSignal::new(get(|i| i.passage.clone()));
+    let group = RwSignal::new(get(|i| i.group.clone()));
     let topic =
         RwSignal::new(item.as_ref().map(|i| i.topic.clone()).unwrap_or_else(|| topics.first().map(|t| t.slug.clone()).unwrap_or_default()));
     let difficulty = RwSignal::new(item.as_ref().map(|i| i.difficulty).unwrap_or(2));
@@ -351,6 +352,7 @@ fn EditForm(topics: Vec<TopicDto>, item: Option<BankItem>) -> impl IntoView {
             explanation: explanation.get_untracked(),
             source: source.get_untracked(),
             passage: passage.get_untracked(),
+            group: group.get_untracked(),
         };
         async move { api::bank_save(id, draft).await }
     });
@@ -412,6 +414,7 @@ fn EditForm(topics: Vec<TopicDto>, item: Option<BankItem>) -> impl IntoView {
                 {text_field("q-expl", t().bank_explanation, explanation, 3)}
                 {text_field("q-source", t().bank_source, source, 1)}
                 {text_field("q-passage", t().bank_passage, passage, 2)}
+                {text_field("q-group", t().bank_group, group, 1)}
                 {move || save.value().get().map(|r| match r {
                     Ok(_) => view! { <p class="ok" role="status">{t().bank_saved}</p> }.into_any(),
                     Err(error) => view! { <ErrorBox error /> }.into_any(),

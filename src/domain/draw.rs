@@ -18,6 +18,8 @@ pub struct DrawRules {
 pub struct Candidate {
     pub topic: String,
     pub difficulty: i64,
+    /// A draw takes at most one candidate of a group (empty: a group of its own).
+    pub group: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +56,17 @@ pub fn plan(cands: &[Candidate], rules: &DrawRules, n: usize, random: &mut dyn F
     }
     let mut demand: BTreeMap<i64, i64> = rules.difficulty.clone();
     let mut taken = vec![false; cands.len()];
+    // a candidate whose group was drawn is taken too
+    let mark = |taken: &mut Vec<bool>, i: usize| {
+        taken[i] = true;
+        if !cands[i].group.is_empty() {
+            for (j, c) in cands.iter().enumerate() {
+                if c.group == cands[i].group {
+                    taken[j] = true;
+                }
+            }
+        }
+    };
     let mut out = Vec::with_capacity(n);
     // Takes up to `k` from `pool` (indices in random order): first what a difficulty
     // still in demand needs (anything when no mix is set), then difficulties outside the mix.
@@ -70,7 +83,7 @@ pub fn plan(cands: &[Candidate], rules: &DrawRules, n: usize, random: &mut dyn F
                     _ => !demand.contains_key(&d),
                 };
                 if !taken[i] && ok {
-                    taken[i] = true;
+                    mark(taken, i);
                     out.push(i);
                     got += 1;
                     if let Some(v) = demand.get_mut(&d) {
@@ -107,7 +120,7 @@ mod tests {
         let mut v = Vec::new();
         for (topic, count) in [("a", 10), ("b", 10), ("c", 10)] {
             for i in 0..count {
-                v.push(Candidate { topic: topic.into(), difficulty: (i % 3) + 1 });
+                v.push(Candidate { topic: topic.into(), difficulty: (i % 3) + 1, group: String::new() });
             }
         }
         v
@@ -164,5 +177,25 @@ mod tests {
         assert_eq!(plan(&b, &r(&[], &[(1, 13)]), 20, &mut lcg(1)), Err(DrawError::DifficultyShort(1)), "12 easy questions exist");
         assert_eq!(plan(&b, &r(&[("a", 15), ("b", 10)], &[]), 20, &mut lcg(1)), Err(DrawError::QuotasExceedCount));
         assert_eq!(plan(&b, &DrawRules::default(), 31, &mut lcg(1)), Err(DrawError::BankShort));
+    }
+
+    /// A draw serves at most one question of a group, whatever the seed.
+    #[test]
+    fn one_question_per_group() {
+        let mut b = bank();
+        for (i, c) in b.iter_mut().enumerate() {
+            c.group = if i % 3 == 0 { format!("g{}", i % 6) } else { String::new() };
+        }
+        for seed in 0..300 {
+            let picked = plan(&b, &DrawRules::default(), 20, &mut lcg(seed)).unwrap();
+            let groups: Vec<&str> = picked.iter().map(|&i| b[i].group.as_str()).filter(|g| !g.is_empty()).collect();
+            let mut distinct = groups.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(groups.len(), distinct.len(), "seed {seed}: {groups:?}");
+        }
+        // 30 candidates, 10 of them in 2 groups: at most 22 distinct questions
+        assert_eq!(plan(&b, &DrawRules::default(), 22, &mut lcg(1)).map(|p| p.len()), Ok(22));
+        assert_eq!(plan(&b, &DrawRules::default(), 23, &mut lcg(1)), Err(DrawError::BankShort));
     }
 }

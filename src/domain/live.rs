@@ -266,6 +266,26 @@ pub fn is_code(s: &str) -> bool {
     s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0')
 }
 
+/// The order in which a live session shows a question's `n` options: shuffled, and
+/// the same on every screen of the session (`seed`, the session's id, and the
+/// question's position decide it), so a file's order never tells the answer.
+pub fn option_order(seed: u128, position: i64, n: usize) -> Vec<usize> {
+    // splitmix64 over the seed's halves and the position
+    let mut state = (seed as u64) ^ ((seed >> 64) as u64).rotate_left(17) ^ (position as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        order.swap(i, (next() % (i as u64 + 1)) as usize);
+    }
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,5 +412,24 @@ mod tests {
             assert_eq!(Action::parse(a.as_str()), Some(a));
         }
         assert_eq!(Action::parse("restart"), None);
+    }
+
+    #[test]
+    fn options_are_shuffled_the_same_way_on_every_screen() {
+        let seed = 0x1234_5678_9abc_def0_0fed_cba9_8765_4321u128;
+        let mut firsts = [0usize; 4];
+        for position in 0..400 {
+            let order = option_order(seed, position, 4);
+            assert_eq!(order, option_order(seed, position, 4), "the same for every screen");
+            let mut sorted = order.clone();
+            sorted.sort();
+            assert_eq!(sorted, vec![0, 1, 2, 3], "a permutation");
+            firsts[order[0]] += 1;
+        }
+        // every option comes first about a quarter of the time
+        assert!(firsts.iter().all(|&n| (60..=140).contains(&n)), "{firsts:?}");
+        // another session shows other orders
+        assert!((0..20).any(|p| option_order(seed, p, 4) != option_order(seed ^ 1 << 70, p, 4)));
+        assert!(option_order(seed, 3, 0).is_empty());
     }
 }

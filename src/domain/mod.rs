@@ -2,6 +2,7 @@
 //! server and the browser alike, and unit-tested.
 pub mod attempt;
 pub mod draw;
+pub mod items;
 pub mod live;
 pub mod lockout;
 pub mod phone;

@@ -5,6 +5,7 @@ pub const MIN_OPTIONS: usize = 2;
 pub const MAX_OPTIONS: usize = 6;
 pub const MAX_STEM: usize = 500;
 pub const MAX_OPTION: usize = 300;
+pub const MAX_GROUP: usize = 60;
 pub const MAX_EXPLANATION: usize = 2_000;
 
 /// A question as written by an author, before it is stored.
@@ -34,6 +35,11 @@ pub struct QuestionDraft {
     /// The passage it rests on, summarised.
     #[cfg_attr(feature = "ssr", schema(pattern = r"\S"))]
     pub passage: String,
+    /// Questions of one group ask the same fact or give each other away: a draw
+    /// serves at most one of them. Empty: a group of its own.
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(max_length = 60))]
+    pub group: String,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -52,6 +58,7 @@ pub enum QuestionError {
     MissingCitation,
     BadDifficulty,
     UnknownTopic(String),
+    GroupTooLong,
 }
 
 impl std::fmt::Display for QuestionError {
@@ -70,6 +77,7 @@ impl std::fmt::Display for QuestionError {
             ExplanationTooLong => write!(f, "giải thích dài quá {MAX_EXPLANATION} ký tự"),
             MissingCitation => write!(f, "thiếu trích dẫn nguồn"),
             BadDifficulty => write!(f, "độ khó phải là 1, 2 hoặc 3"),
+            GroupTooLong => write!(f, "tên nhóm dài quá {MAX_GROUP} ký tự"),
             UnknownTopic(t) => write!(f, "chủ đề không tồn tại: {t}"),
         }
     }
@@ -123,8 +131,42 @@ impl QuestionDraft {
         if !topics.contains(&self.topic.as_str()) {
             errs.push(UnknownTopic(self.topic.clone()));
         }
+        if chars(self.group.trim()) > MAX_GROUP {
+            errs.push(GroupTooLong);
+        }
         errs
     }
+}
+
+/// Whether `stem` says the whole of `key` (an option's text), word for word, letter
+/// case aside: a question whose stem carries another's answer gives it away. Dates
+/// are compared as dates (07/8/2023, 7-8-2023 and 7.8.2023 are one); keys shorter
+/// than six characters ("25", "VI") are too common to count, dates and numbers of
+/// documents apart.
+pub fn gives_away(key: &str, stem: &str) -> bool {
+    fn words(s: &str) -> Vec<String> {
+        // a dash or a dot between digits joins a date's parts as a slash does
+        let chars: Vec<char> = s.to_lowercase().chars().collect();
+        let joined: String = chars
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let between_digits = i > 0 && i + 1 < chars.len() && chars[i - 1].is_ascii_digit() && chars[i + 1].is_ascii_digit();
+                if (c == '-' || c == '.') && between_digits { '/' } else { c }
+            })
+            .collect();
+        joined
+            .split(|c: char| !(c.is_alphanumeric() || c == '/'))
+            .filter(|w| !w.is_empty())
+            .map(|w| if w.contains('/') { w.split('/').map(|p| p.trim_start_matches('0')).collect::<Vec<_>>().join("/") } else { w.to_string() })
+            .collect()
+    }
+    let key = key.trim();
+    if key.chars().count() < 6 && !key.contains(['/', '-']) {
+        return false;
+    }
+    let (k, s) = (words(key), words(stem));
+    !k.is_empty() && s.windows(k.len()).any(|w| w == k.as_slice())
 }
 
 /// Problems across a whole bank: each draft's own, and stems that repeat.
@@ -164,6 +206,7 @@ mod tests {
             explanation: "Ngày ký ban hành.".into(),
             source: "src-1".into(),
             passage: "Đoạn mở đầu.".into(),
+            group: String::new(),
         }
     }
 
@@ -216,5 +259,17 @@ mod tests {
         let errs = validate_bank(&[a, b], &["boi-canh"]);
         assert_eq!(errs.len(), 2);
         assert!(errs.iter().all(|(i, _)| *i == 1));
+    }
+
+    #[test]
+    fn a_stem_gives_a_key_away_word_for_word() {
+        assert!(gives_away("7/8/2023", "Chỉ thị ban hành ngày 7/8/2023 yêu cầu gì?"));
+        assert!(gives_away("Ban Thường vụ Thành ủy", "Văn bản của ban thường vụ thành ủy Hà Nội"));
+        assert!(!gives_away("7/8/2023", "Kế hoạch ngày 17/8/2023"));
+        assert!(!gives_away("25", "Năm 2025"));
+        assert!(!gives_away("25", "Nhóm 25 biểu hiện"), "too short to count");
+        assert!(gives_away("07/8/2023", "ngày 7-8-2023"));
+        assert!(gives_away("Kế hoạch số 171-KH/TU", "theo kế hoạch số 171-KH/TU của Thành ủy"));
+        assert!(!gives_away("", "bất kỳ"));
     }
 }

@@ -20,6 +20,9 @@ pub struct BankItem {
     pub explanation: String,
     pub source: String,
     pub passage: String,
+    /// Questions of one group are never drawn together (empty: none).
+    #[serde(default)]
+    pub group: String,
     pub updated_at: Millis,
 }
 

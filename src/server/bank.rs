@@ -29,6 +29,7 @@ fn item(q: BankQuestion) -> BankItem {
         explanation: q.draft.explanation,
         source: q.draft.source,
         passage: q.draft.passage,
+        group: q.draft.group,
         updated_at: q.updated_at,
     }
 }
@@ -215,6 +216,7 @@ pub fn template(format: Format) -> AppResult<(String, &'static str, Vec<u8>)> {
             explanation: "Chỉ thị mang ký hiệu CT/TU là văn bản của Ban Thường vụ Thành ủy.".into(),
             source: "src-1-directive-summary.txt".into(),
             passage: "Phần mở đầu giới thiệu cơ quan ban hành Chỉ thị.".into(),
+            group: "co-quan-ban-hanh".into(),
         },
         status: STATUS_ACTIVE.into(),
     };
@@ -363,6 +365,7 @@ impl From<StagedOp> for ImportOp {
                     explanation: String::new(),
                     source: String::new(),
                     passage: String::new(),
+                    group: String::new(),
                 },
                 status: s.status,
             },

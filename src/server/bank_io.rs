@@ -21,6 +21,7 @@ pub const COLUMNS: [&str; 15] = [
     "giai_thich",
     "nguon",
     "doan_trich",
+    "nhom",
 ];
 
 pub const STATUS_ACTIVE: &str = "active";
@@ -228,6 +229,7 @@ pub fn validate(rows: RawRows, topics: &[&str]) -> Result<Vec<BankRow>, Vec<RowE
             explanation: cell("giai_thich"),
             source: cell("nguon"),
             passage: cell("doan_trich"),
+            group: cell("nhom"),
         };
         for p in draft.problems(topics) {
             // the missing answer is already reported in the file's own terms
@@ -269,7 +271,7 @@ fn cells(r: &BankRow) -> Vec<String> {
     for i in 0..MAX_OPTIONS {
         v.push(d.options.get(i).cloned().unwrap_or_default());
     }
-    v.extend([(d.correct + 1).to_string(), d.explanation.clone(), d.source.clone(), d.passage.clone()]);
+    v.extend([(d.correct + 1).to_string(), d.explanation.clone(), d.source.clone(), d.passage.clone(), d.group.clone()]);
     v
 }
 
@@ -331,6 +333,7 @@ mod tests {
                 explanation: "Giải thích.".into(),
                 source: "src-1".into(),
                 passage: "Đoạn nguồn.".into(),
+                group: "nhom-1".into(),
             },
             status: STATUS_ACTIVE.into(),
         }

@@ -44,6 +44,8 @@ struct QuestionRow {
     explanation: String,
     source: String,
     passage: String,
+    #[serde(default)]
+    group: String,
 }
 
 /// The shipped topics, in order.
@@ -72,6 +74,7 @@ pub fn shipped_questions() -> Result<Vec<QuestionDraft>, String> {
             explanation: q.explanation,
             source: q.source,
             passage: q.passage,
+            group: q.group,
         })
         .collect();
     let topics = shipped_topics()?;
@@ -229,9 +232,59 @@ mod tests {
         let topics = super::shipped_topics().unwrap();
         assert_eq!(topics.len(), 6);
         let bank = super::shipped_questions().unwrap_or_else(|e| panic!("{e}"));
-        assert!(bank.len() >= 120, "{} questions", bank.len());
+        assert!(bank.len() >= 170, "{} questions", bank.len());
         for t in &topics {
             assert!(bank.iter().any(|q| q.topic == t.slug), "no question on {}", t.slug);
         }
+    }
+
+    /// No question's answer stands in the stem of a question it may be drawn with:
+    /// such pairs share a group, and a draw serves one question of a group.
+    #[test]
+    fn no_drawable_pair_gives_an_answer_away() {
+        use crate::domain::question::gives_away;
+        let bank = super::shipped_questions().unwrap();
+        let mut found = Vec::new();
+        for (i, a) in bank.iter().enumerate() {
+            let key = &a.options[a.correct];
+            for (j, b) in bank.iter().enumerate() {
+                if i != j && gives_away(key, &b.stem) && (a.group.is_empty() || a.group != b.group) {
+                    found.push(format!("{} «{key}» in the stem of {}", a.key.as_deref().unwrap_or("?"), b.key.as_deref().unwrap_or("?")));
+                }
+            }
+        }
+        assert!(found.is_empty(), "{} pairs:\n{}", found.len(), found.join("\n"));
+        // and the draw itself, over the shipped bank: 30 questions, many seeds
+        let cands: Vec<crate::domain::draw::Candidate> = bank
+            .iter()
+            .map(|q| crate::domain::draw::Candidate { topic: q.topic.clone(), difficulty: q.difficulty, group: q.group.clone() })
+            .collect();
+        let mut s = 24u64;
+        let mut random = move |k: usize| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((s >> 33) as usize) % k
+        };
+        for _ in 0..500 {
+            let picked = crate::domain::draw::plan(&cands, &Default::default(), 30, &mut random).unwrap();
+            for &i in &picked {
+                for &j in &picked {
+                    let a = &bank[i];
+                    assert!(i == j || !gives_away(&a.options[a.correct], &bank[j].stem));
+                }
+            }
+        }
+    }
+
+    /// The correct option is spread over the positions (rounds shuffle, but the file
+    /// should not lean either way): each position holds about a quarter of the keys.
+    #[test]
+    fn correct_options_are_balanced_over_positions() {
+        let bank = super::shipped_questions().unwrap();
+        let mut at = [0usize; 4];
+        for q in bank.iter().filter(|q| q.options.len() == 4) {
+            at[q.correct] += 1;
+        }
+        let quarter = at.iter().sum::<usize>() / 4;
+        assert!(at.iter().all(|&n| n.abs_diff(quarter) <= 4), "{at:?}");
     }
 }

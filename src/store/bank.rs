@@ -78,10 +78,10 @@ where
 
     async fn question_pool(&self) -> StoreResult<Vec<PoolEntry>> {
         Ok(sqlx::query_as(
-            "SELECT v.id AS version_id, q.topic, v.difficulty, CAST(COUNT(o.id) AS BIGINT) AS option_count \
+            "SELECT v.id AS version_id, q.topic, v.difficulty, CAST(COUNT(o.id) AS BIGINT) AS option_count, q.grp AS \"group\" \
              FROM questions q JOIN question_versions v ON v.id = q.current_version_id \
              JOIN question_options o ON o.version_id = v.id \
-             WHERE q.status = 'active' GROUP BY v.id, q.topic, v.difficulty ORDER BY v.id",
+             WHERE q.status = 'active' GROUP BY v.id, q.topic, v.difficulty, q.grp ORDER BY v.id",
         )
         .fetch_all(self.reader())
         .await?)
@@ -172,12 +172,13 @@ where
                     let Some(last) = last else { return Err(StoreError::NotFound) };
                     let vid = Uuid::new_v4();
                     versions.push((vid, *question_id, last + 1, draft));
-                    sqlx::query("UPDATE questions SET current_version_id = $2, topic = $3, status = $4, updated_at = $5 WHERE id = $1")
+                    sqlx::query("UPDATE questions SET current_version_id = $2, topic = $3, status = $4, updated_at = $5, grp = $6 WHERE id = $1")
                         .bind(question_id)
                         .bind(vid)
                         .bind(&draft.topic)
                         .bind(status)
                         .bind(now)
+                        .bind(draft.group.trim())
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -186,12 +187,12 @@ where
         }
         for chunk in creates.chunks(500) {
             let sql = format!(
-                "INSERT INTO questions (id, key, topic, status, current_version_id, created_at, updated_at) VALUES {}",
-                values(chunk.len(), 7)
+                "INSERT INTO questions (id, key, topic, status, current_version_id, created_at, updated_at, grp) VALUES {}",
+                values(chunk.len(), 8)
             );
             let mut q = sqlx::query(&sql);
             for (qid, vid, d, status) in chunk {
-                q = q.bind(*qid).bind(&d.key).bind(&d.topic).bind(status.to_string()).bind(*vid).bind(now).bind(now);
+                q = q.bind(*qid).bind(&d.key).bind(&d.topic).bind(status.to_string()).bind(*vid).bind(now).bind(now).bind(d.group.trim());
             }
             if let Err(e) = q.execute(&mut *tx).await {
                 return Err(if is_unique_violation(&e) { StoreError::Conflict("question key") } else { e.into() });

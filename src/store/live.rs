@@ -128,7 +128,8 @@ pub trait LiveStore: Send + Sync {
     /// Every answer of a session: (player, position, option).
     async fn live_all_answers(&self, session_id: Uuid) -> StoreResult<Vec<(Uuid, i64, Uuid)>>;
     /// Writes the results of the accounts into `round_id` (already saved) as graded
-    /// attempts on `versions` (version, option count), all in one transaction, and marks the session counted. False when
+    /// attempts on `versions` (version, its options in the order shown), all in one transaction, and marks the
+    /// session counted. False when
     /// it was counted before.
     async fn count_live(
         &self,
@@ -137,7 +138,7 @@ pub trait LiveStore: Send + Sync {
         contest_id: Uuid,
         ended_at: Millis,
         results: &[LiveCounted],
-        versions: &[(Uuid, i64)],
+        versions: &[(Uuid, Vec<usize>)],
     ) -> StoreResult<bool>;
 }
 
@@ -407,7 +408,7 @@ where
         contest_id: Uuid,
         ended_at: Millis,
         results: &[LiveCounted],
-        versions: &[(Uuid, i64)],
+        versions: &[(Uuid, Vec<usize>)],
     ) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let sql = format!("SELECT counted_round_id FROM live_sessions WHERE id = $1{}", D::LOCK);
@@ -449,8 +450,8 @@ where
                 values(versions.len(), 6)
             );
             let mut q = sqlx::query(&sql);
-            for (i, (v, options)) in versions.iter().enumerate() {
-                let order = (0..*options).map(|o| o.to_string()).collect::<Vec<_>>().join(",");
+            for (i, (v, shown)) in versions.iter().enumerate() {
+                let order = shown.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(",");
                 let chosen = r.chosen.iter().find(|(p, _)| *p == i as i64).map(|(_, o)| *o);
                 q = q.bind(attempt_id).bind(i as i64 + 1).bind(*v).bind(order).bind(chosen).bind(chosen.map(|_| ended_at));
             }

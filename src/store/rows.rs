@@ -157,6 +157,7 @@ pub(crate) struct BankRowDb {
     pub id: Uuid,
     pub key: Option<String>,
     pub topic: String,
+    pub grp: String,
     pub status: String,
     pub updated_at: i64,
     pub version_id: Uuid,
@@ -176,7 +177,7 @@ pub(crate) struct BankOptionRow {
     pub is_correct: bool,
 }
 
-pub(crate) const BANK_SELECT: &str = "SELECT q.id, q.key, q.topic, q.status, q.updated_at, v.id AS version_id, v.version, \
+pub(crate) const BANK_SELECT: &str = "SELECT q.id, q.key, q.topic, q.grp, q.status, q.updated_at, v.id AS version_id, v.version, \
      v.stem, v.explanation, v.source, v.passage, v.difficulty \
      FROM questions q JOIN question_versions v ON v.id = q.current_version_id";
 
@@ -206,6 +207,7 @@ pub(crate) fn assemble_bank(rows: Vec<BankRowDb>, options: Vec<BankOptionRow>) -
                     explanation: r.explanation,
                     source: r.source,
                     passage: r.passage,
+                    group: r.grp,
                 },
             }
         })

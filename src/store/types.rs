@@ -40,6 +40,7 @@ pub struct PoolEntry {
     pub topic: String,
     pub difficulty: i64,
     pub option_count: i64,
+    pub group: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -44,14 +44,19 @@ pub async fn session(state: &AppState, id: Uuid) -> AppResult<LiveSessionRecord>
     state.store.live_session(id).await.map_err(internal)?.ok_or_else(not_found)
 }
 
-/// The session's questions (versions never change: kept for good once read).
+/// The session's questions, their options in the session's order (versions never
+/// change: kept for good once read).
 pub async fn questions(state: &AppState, id: Uuid) -> AppResult<Arc<Vec<VersionRecord>>> {
     if let Some(q) = state.hub.questions.get(&id) {
         return Ok(q);
     }
     let mut out = Vec::new();
-    for v in state.store.live_versions(id).await.map_err(internal)? {
-        out.push(state.store.question_version(v).await.map_err(internal)?.ok_or_else(AppError::internal)?);
+    for (position, v) in state.store.live_versions(id).await.map_err(internal)?.into_iter().enumerate() {
+        let mut q = state.store.question_version(v).await.map_err(internal)?.ok_or_else(AppError::internal)?;
+        // shown shuffled, in the same order on every screen of the session
+        let order = live::option_order(id.as_u128(), position as i64, q.options.len());
+        q.options = order.into_iter().map(|i| q.options[i].clone()).collect();
+        out.push(q);
     }
     let out = Arc::new(out);
     state.hub.questions.insert(id, out.clone());
@@ -250,7 +255,9 @@ pub async fn count_in_contest(state: &AppState, s: &LiveSessionRecord) -> AppRes
             Some(crate::store::LiveCounted { user_id: p.user_id?, unit_id: p.unit_id, chosen, time_ms: p.time_ms })
         })
         .collect();
-    let versions: Vec<(Uuid, i64)> = qs.iter().map(|v| (v.version_id, v.options.len() as i64)).collect();
+    // the options in the order the session showed them
+    let versions: Vec<(Uuid, Vec<usize>)> =
+        qs.iter().enumerate().map(|(p, v)| (v.version_id, live::option_order(s.id.as_u128(), p as i64, v.options.len()))).collect();
     state.store.count_live(s.id, round.id, contest_id, ended_at, &results, &versions).await.map_err(internal)?;
     state.graded(round.id);
     Ok(())
