@@ -44,11 +44,15 @@ pub enum Flag {
     NegativeDiscrimination,
     LowDiscrimination,
     /// A distractor (by option index) that nobody chose.
-    UnusedDistractor { option: usize },
+    UnusedDistractor {
+        option: usize,
+    },
     TooEasy,
     TooHard,
     /// The upper group chose this distractor more often than the key.
-    LikelyWrongKey { option: usize },
+    LikelyWrongKey {
+        option: usize,
+    },
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -148,16 +152,7 @@ pub fn analyse(options: usize, key: usize, responses: &[Response]) -> ItemStats 
             flags.push(Flag::LikelyWrongKey { option: o });
         }
     }
-    ItemStats {
-        served: n as i64,
-        facility,
-        discrimination,
-        upper_lower,
-        options: counts,
-        unanswered,
-        mean_time_ms,
-        flags,
-    }
+    ItemStats { served: n as i64, facility, discrimination, upper_lower, options: counts, unanswered, mean_time_ms, flags }
 }
 
 #[cfg(test)]

@@ -152,13 +152,23 @@ pub fn gives_away(key: &str, stem: &str) -> bool {
             .enumerate()
             .map(|(i, &c)| {
                 let between_digits = i > 0 && i + 1 < chars.len() && chars[i - 1].is_ascii_digit() && chars[i + 1].is_ascii_digit();
-                if (c == '-' || c == '.') && between_digits { '/' } else { c }
+                if (c == '-' || c == '.') && between_digits {
+                    '/'
+                } else {
+                    c
+                }
             })
             .collect();
         joined
             .split(|c: char| !(c.is_alphanumeric() || c == '/'))
             .filter(|w| !w.is_empty())
-            .map(|w| if w.contains('/') { w.split('/').map(|p| p.trim_start_matches('0')).collect::<Vec<_>>().join("/") } else { w.to_string() })
+            .map(|w| {
+                if w.contains('/') {
+                    w.split('/').map(|p| p.trim_start_matches('0')).collect::<Vec<_>>().join("/")
+                } else {
+                    w.to_string()
+                }
+            })
             .collect()
     }
     let key = key.trim();

@@ -5,7 +5,7 @@ use crate::domain::question::{QuestionDraft, MAX_OPTIONS};
 use std::collections::HashMap;
 
 /// The columns, in order. `phuong_an_1` … `phuong_an_6`: empty cells mean fewer options.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "ma",
     "chu_de",
     "do_kho",
@@ -352,13 +352,13 @@ mod tests {
     fn every_bad_row_is_reported() {
         let header = COLUMNS.join(",");
         let body = [
-            "k1,boi-canh,1,,Câu tốt?,A,B,,,,,1,Giải thích,src,đoạn",
-            "k2,boi-canh,1,,Thiếu đáp án?,A,B,,,,,,Giải thích,src,đoạn",
-            "k1,boi-canh,1,,Trùng mã?,A,B,,,,,2,Giải thích,src,đoạn",
-            "k4,khong-co,1,,Chủ đề lạ?,A,B,,,,,1,Giải thích,src,đoạn",
-            "k5,boi-canh,1,,Câu tốt?,A,B,,,,,1,Giải thích,src,đoạn",
-            &format!("k6,boi-canh,1,,{},A,B,,,,,1,Giải thích,src,đoạn", "x".repeat(600)),
-            "k7,boi-canh,9,sometimes,Nhiều lỗi?,A,A,,,,,5,,src,",
+            "k1,boi-canh,1,,Câu tốt?,A,B,,,,,1,Giải thích,src,đoạn,",
+            "k2,boi-canh,1,,Thiếu đáp án?,A,B,,,,,,Giải thích,src,đoạn,",
+            "k1,boi-canh,1,,Trùng mã?,A,B,,,,,2,Giải thích,src,đoạn,",
+            "k4,khong-co,1,,Chủ đề lạ?,A,B,,,,,1,Giải thích,src,đoạn,",
+            "k5,boi-canh,1,,Câu tốt?,A,B,,,,,1,Giải thích,src,đoạn,",
+            &format!("k6,boi-canh,1,,{},A,B,,,,,1,Giải thích,src,đoạn,", "x".repeat(600)),
+            "k7,boi-canh,9,sometimes,Nhiều lỗi?,A,A,,,,,5,,src,,",
         ];
         let file = format!("{header}\n{}\n", body.join("\n"));
         let errs = validate(read_csv(file.as_bytes()).unwrap(), &TOPICS).unwrap_err();

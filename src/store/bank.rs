@@ -172,15 +172,17 @@ where
                     let Some(last) = last else { return Err(StoreError::NotFound) };
                     let vid = Uuid::new_v4();
                     versions.push((vid, *question_id, last + 1, draft));
-                    sqlx::query("UPDATE questions SET current_version_id = $2, topic = $3, status = $4, updated_at = $5, grp = $6 WHERE id = $1")
-                        .bind(question_id)
-                        .bind(vid)
-                        .bind(&draft.topic)
-                        .bind(status)
-                        .bind(now)
-                        .bind(draft.group.trim())
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE questions SET current_version_id = $2, topic = $3, status = $4, updated_at = $5, grp = $6 WHERE id = $1",
+                    )
+                    .bind(question_id)
+                    .bind(vid)
+                    .bind(&draft.topic)
+                    .bind(status)
+                    .bind(now)
+                    .bind(draft.group.trim())
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 ImportOp::Update { question_id, draft: None, status } => status_only.push((*question_id, status)),
             }
