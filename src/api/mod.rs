@@ -357,6 +357,18 @@ pub async fn admin_round_action(id: Uuid, action: String) -> Result<(), AppError
     }
 }
 
+/// The item analysis of a closed round (`contest` false) or of a contest's closed rounds.
+#[server]
+pub async fn admin_items(id: Uuid, contest: bool) -> Result<crate::model::ItemAnalysis, AppError> {
+    let state = ctx::state()?;
+    let user = ctx::require_user(&state).await?;
+    if contest {
+        crate::server::analysis::contest_items(&state, &user, id).await
+    } else {
+        crate::server::analysis::round_items(&state, &user, id).await
+    }
+}
+
 #[server]
 pub async fn admin_audit() -> Result<Vec<crate::model::AuditView>, AppError> {
     let state = ctx::state()?;

@@ -222,6 +222,7 @@ fn Contest(contest: ContestDto, refresh: RwSignal<u32>) -> impl IntoView {
         </section>
         <p class="actions">
             <a class="btn" href=format!("/api/v1/admin/contests/{id}/export.xlsx") download="">{t().contest_export}</a>
+            <a class="btn" href=format!("/quan-tri/phan-tich/cuoc-thi/{id}")>{t().items_contest_link}</a>
         </p>
         <Weekly contest_id=id refresh />
     }
@@ -250,6 +251,7 @@ fn RoundRow(r: AdminRound, act: Action<(Uuid, String), Result<(), crate::error::
                 })}
                 {published.then(|| view! { <a href=format!("/ket-qua/{id}")>{t().round_results}</a> })}
                 <a href=format!("/api/v1/admin/rounds/{id}/export.xlsx") download="">{t().round_export}</a>
+                {(r.status == RoundStatus::Closed).then(|| view! { <a href=format!("/quan-tri/phan-tich/{id}")>{t().items_link}</a> })}
                 <button type="button" class="btn btn-small btn-quiet" on:click=move |_| { act.dispatch((id, "clone".into())); }>{t().round_clone}</button>
             </td>
         </tr>

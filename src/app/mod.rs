@@ -5,6 +5,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod assets;
+mod analysis;
 mod attempt;
 mod auth;
 mod bank;
@@ -182,6 +183,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/quan-tri/cuoc-thi") view=console::ContestsPage ssr=SsrMode::Async />
                     <Route path=path!("/quan-tri/cuoc-thi/:id") view=console::ContestPage ssr=SsrMode::Async />
                     <Route path=path!("/quan-tri/nhat-ky") view=console::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/phan-tich/:id") view=analysis::ItemsPage ssr=SsrMode::Async />
+                    <Route path=path!("/quan-tri/phan-tich/cuoc-thi/:id") view=analysis::ContestItemsPage ssr=SsrMode::Async />
                     <Route path=path!("/ket-qua/:id") view=console::ResultsPage ssr=SsrMode::Async />
                     <Route path=path!("/quan-tri/don-vi") view=units::UnitsPage ssr=SsrMode::Async />
                     <Route path=path!("/quan-tri/don-vi/:id/danh-sach") view=units::RosterPage ssr=SsrMode::Async />

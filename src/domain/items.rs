@@ -15,7 +15,16 @@
 //! 10 %, and a key the upper group chose less often than some distractor (a likely
 //! wrong key). Flags other than the unused distractor need at least `MIN_SERVED`
 //! responses: below that, chance decides the figures.
+use super::time::Millis;
 use serde::{Deserialize, Serialize};
+
+/// A round's attempts are all graded once its close, the deadline's grace and the
+/// sweeper's turn have passed: only then is its analysis computed (and kept).
+pub const SETTLE_MS: Millis = super::attempt::GRACE_MS + 10_000;
+
+pub fn ready(closes_at: Millis, now: Millis) -> bool {
+    now >= closes_at.saturating_add(SETTLE_MS)
+}
 
 /// Fewer responses than this raise no flag but the unused distractor.
 pub const MIN_SERVED: usize = 20;

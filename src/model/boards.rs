@@ -141,3 +141,37 @@ pub enum PeopleBoard {
     Contest(ContestRanking),
 }
 pub use crate::model_live::*;
+
+/// How each question of a closed round (or of a contest's closed rounds) worked.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemAnalysis {
+    /// The round or the contest.
+    pub scope_id: Uuid,
+    pub title: String,
+    /// The closed rounds it was computed from.
+    pub rounds: Vec<Uuid>,
+    pub computed_at: Millis,
+    /// Counted attempts analysed (one per participant and round).
+    pub respondents: i64,
+    pub items: Vec<ItemRow>,
+}
+
+/// One question version in an item analysis.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemRow {
+    pub version_id: Uuid,
+    /// The question (to edit it in the bank).
+    pub question_id: Uuid,
+    pub key: Option<String>,
+    pub topic: String,
+    pub stem: String,
+    /// In the version's own order.
+    pub options: Vec<String>,
+    /// Index of the correct option.
+    pub correct: usize,
+    pub stats: crate::domain::items::ItemStats,
+    /// Each flag explained.
+    pub flag_notes: Vec<String>,
+}

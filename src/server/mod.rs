@@ -1,6 +1,7 @@
 //! Server side: state, services, HTTP API, security middleware, seeding.
 pub mod accounts;
 pub mod admin;
+pub mod analysis;
 pub mod auth;
 pub mod bank;
 pub mod bank_io;

@@ -33,6 +33,11 @@ pub trait Boards: Send + Sync {
     async fn recompute_aggregates(&self) -> StoreResult<RecomputeReport>;
     /// Every aggregate row as text, sorted (to compare maintained with recomputed).
     async fn aggregate_digest(&self) -> StoreResult<Vec<String>>;
+    /// Every answer of the counted attempts of these rounds, for item analysis.
+    async fn item_responses(&self, round_ids: &[Uuid]) -> StoreResult<Vec<ItemResponse>>;
+    async fn saved_analysis(&self, scope_id: Uuid) -> StoreResult<Option<SavedAnalysis>>;
+    /// Keeps an item analysis (replacing an older one of the same scope).
+    async fn save_analysis(&self, scope_id: Uuid, a: &SavedAnalysis) -> StoreResult<()>;
     /// How many counted results rank before this one (the prediction's distance
     /// counts once the round is settled), and how many there are.
     async fn rank_of(
@@ -316,6 +321,46 @@ where
         }
         out.sort();
         Ok(out)
+    }
+
+    async fn item_responses(&self, round_ids: &[Uuid]) -> StoreResult<Vec<ItemResponse>> {
+        if round_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let sql = format!(
+            "SELECT ai.version_id, a.id AS attempt_id, a.score, o.position AS chosen, ai.answered_at, a.started_at \
+             FROM participations p JOIN attempts a ON a.id = p.best_attempt_id \
+             JOIN attempt_items ai ON ai.attempt_id = a.id \
+             LEFT JOIN question_options o ON o.id = ai.chosen_option_id \
+             WHERE a.score IS NOT NULL AND p.round_id IN ({}) ORDER BY a.id, ai.position",
+            list(1, round_ids.len())
+        );
+        let mut q = sqlx::query_as(&sql);
+        for id in round_ids {
+            q = q.bind(*id);
+        }
+        Ok(q.fetch_all(self.reader()).await?)
+    }
+
+    async fn saved_analysis(&self, scope_id: Uuid) -> StoreResult<Option<SavedAnalysis>> {
+        Ok(sqlx::query_as("SELECT rounds, computed_at, body FROM item_analyses WHERE scope_id = $1")
+            .bind(scope_id)
+            .fetch_optional(self.reader())
+            .await?)
+    }
+
+    async fn save_analysis(&self, scope_id: Uuid, a: &SavedAnalysis) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO item_analyses (scope_id, rounds, computed_at, body) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (scope_id) DO UPDATE SET rounds = excluded.rounds, computed_at = excluded.computed_at, body = excluded.body",
+        )
+        .bind(scope_id)
+        .bind(&a.rounds)
+        .bind(a.computed_at)
+        .bind(&a.body)
+        .execute(self.writer())
+        .await?;
+        Ok(())
     }
 
     async fn rank_of(

@@ -377,3 +377,24 @@ impl AggScope {
         }
     }
 }
+
+/// One answer of a counted attempt, for item analysis.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ItemResponse {
+    pub version_id: Uuid,
+    pub attempt_id: Uuid,
+    /// The attempt's score.
+    pub score: i64,
+    /// The chosen option's position in the version's own order.
+    pub chosen: Option<i64>,
+    pub answered_at: Option<Millis>,
+    pub started_at: Millis,
+}
+
+/// An item analysis as kept: the rounds it was computed from, when, and its JSON.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct SavedAnalysis {
+    pub rounds: String,
+    pub computed_at: Millis,
+    pub body: String,
+}

@@ -26,6 +26,7 @@ with the message in Vietnamese. Writes from a browser must be same-origin (Sec-F
         (name = "boards", description = "Leaderboards, unit boards, charts, published results"),
         (name = "bank", description = "The question bank (organizers)"),
         (name = "contests", description = "Contests and rounds (organizers)"),
+        (name = "analysis", description = "Item analysis of closed rounds (organizers)"),
         (name = "units", description = "Units, rosters, roles and the audit log"),
         (name = "live", description = "Live in-person sessions"),
         (name = "ops", description = "Health, time, this document")

@@ -2,6 +2,7 @@
 //! its signature (`extract`), calls a service and maps the error; no rule lives
 //! here. The OpenAPI document is generated from these handlers and their types
 //! (utoipa), served at `/api/v1/openapi.json` with a reference at `/api/v1/docs`.
+mod analysis;
 mod auth;
 mod bank;
 mod boards;
@@ -33,6 +34,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(practice::routes())
         .merge(bank::routes())
         .merge(contests::routes())
+        .merge(analysis::routes())
         .merge(units::routes())
         .merge(live::routes())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
