@@ -3,9 +3,9 @@
 //! the small runtime and its own island's module, nothing of the console's; a page
 //! without islands loads no WebAssembly at all. Strings come from `crate::i18n`.
 
+mod analysis;
 #[cfg(feature = "ssr")]
 pub mod assets;
-mod analysis;
 mod attempt;
 mod auth;
 mod bank;

@@ -158,7 +158,9 @@ pub fn xlsx(a: &ItemAnalysis) -> AppResult<(String, Vec<u8>)> {
         if let Some(d) = s.upper_lower {
             sheet.write_number(row, 6, (d * 100.0).round() / 100.0).map_err(xlsx_err)?;
         }
-        sheet.write_string(row, 7, &format!("{}. {}", letter(r.correct), r.options.get(r.correct).map(String::as_str).unwrap_or(""))).map_err(xlsx_err)?;
+        sheet
+            .write_string(row, 7, &format!("{}. {}", letter(r.correct), r.options.get(r.correct).map(String::as_str).unwrap_or("")))
+            .map_err(xlsx_err)?;
         sheet.write_string(row, 8, &per_option(&|o| o.chosen, r)).map_err(xlsx_err)?;
         sheet.write_string(row, 9, &per_option(&|o| o.upper, r)).map_err(xlsx_err)?;
         sheet.write_string(row, 10, &per_option(&|o| o.lower, r)).map_err(xlsx_err)?;
