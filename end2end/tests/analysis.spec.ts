@@ -49,7 +49,11 @@ test('an organizer opens the item analysis of a closed round, sorts by discrimin
   await page.goto(`/quan-tri/phan-tich/${roundId}`);
   await expect(page.getByRole('heading', { name: 'Phân tích câu hỏi', level: 1 })).toBeVisible();
   await expect(page.getByText('3 bài được tính')).toBeVisible();
-  await expect(page.locator('table.items tbody tr')).toHaveCount(5);
+  // each participant drew five questions of the bank: between 5 and 15 versions were served
+  await expect(page.locator('table.items tbody tr').first()).toBeVisible();
+  const served = await page.locator('table.items tbody tr').count();
+  expect(served).toBeGreaterThanOrEqual(5);
+  expect(served).toBeLessThanOrEqual(15);
   // sort by discrimination: the header says so
   await page.getByRole('link', { name: 'Độ phân biệt (r)' }).click();
   await expect(page).toHaveURL(/sap-xep=phan-biet/);
