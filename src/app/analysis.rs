@@ -2,8 +2,9 @@
 //! contest's closed rounds) worked, each flag explained, linking to the question in
 //! the bank. Rendered on the server; the columns sort through links (`?sap-xep=`),
 //! so the page needs no script.
-use super::util::ErrorBox;
+use super::util::{decimal as number, ErrorBox};
 use crate::api;
+use crate::domain::items::option_letter as letter;
 use crate::domain::time::format_hanoi;
 use crate::i18n::t;
 use crate::model::{ItemAnalysis, ItemRow};
@@ -34,14 +35,6 @@ fn sort(items: &mut [ItemRow], by: &str) {
         // the questions to look at first (as computed)
         _ => {}
     }
-}
-
-fn letter(i: usize) -> char {
-    (b'A' + (i as u8).min(25)) as char
-}
-
-fn number(x: f64, digits: usize) -> String {
-    format!("{x:.digits$}").replace('.', ",")
 }
 
 #[component]

@@ -3,7 +3,7 @@
 //! and charts of participation per day and of scores. Everything is in the address
 //! (`?vong=&cap=&q=&sap=&chieu=`), so every view can be linked, bookmarked and
 //! used without JavaScript.
-use super::util::{percent, ErrorBox};
+use super::util::{decimal, percent, ErrorBox};
 use crate::api;
 use crate::domain::time::{format_day, format_seconds};
 use crate::i18n::t;
@@ -62,10 +62,6 @@ fn encode(s: &str) -> String {
         }
     }
     out
-}
-
-fn decimal(x: f64) -> String {
-    format!("{x:.2}").replace('.', ",")
 }
 
 #[component]
@@ -228,7 +224,7 @@ fn UnitsSection(board: UnitBoard, view: StatsView) -> impl IntoView {
                     <td>{u.participants}</td>
                     <td>{percent(u.participation_rate)}</td>
                     <td>{u.attempts}</td>
-                    <td>{decimal(u.average_score)}</td>
+                    <td>{decimal(u.average_score, 2)}</td>
                     <td>{u.perfect_scores}</td>
                 </tr>
             }
@@ -280,7 +276,7 @@ fn UnitsSection(board: UnitBoard, view: StatsView) -> impl IntoView {
                             <td>{total.participants}</td>
                             <td>{percent(total.participation_rate)}</td>
                             <td>{total.attempts}</td>
-                            <td>{decimal(total.average_score)}</td>
+                            <td>{decimal(total.average_score, 2)}</td>
                             <td>{total.perfect_scores}</td>
                         </tr>
                     </tfoot>

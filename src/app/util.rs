@@ -33,6 +33,11 @@ pub fn server_clock(server_now: i64, period_ms: u64) -> (ReadSignal<i64>, RwSign
     (now, offset)
 }
 
+/// A number with `digits` decimals as Vietnamese write it: "0,35".
+pub fn decimal(x: f64, digits: usize) -> String {
+    format!("{x:.digits$}").replace('.', ",")
+}
+
 /// A participation rate as Vietnamese write it: "12,5%".
 pub fn percent(rate: f64) -> String {
     format!("{:.1}%", rate * 100.0).replace('.', ",")

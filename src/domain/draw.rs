@@ -14,12 +14,13 @@ pub struct DrawRules {
     pub difficulty: BTreeMap<i64, i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Candidate {
-    pub topic: String,
+/// A question a draw may take, borrowed from the pool (a draw runs at every start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate<'a> {
+    pub topic: &'a str,
     pub difficulty: i64,
     /// A draw takes at most one candidate of a group (empty: a group of its own).
-    pub group: String,
+    pub group: &'a str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +48,7 @@ impl DrawRules {
 }
 
 /// Picks `n` distinct candidates (their indices). `random(k)` returns a number below `k`.
-pub fn plan(cands: &[Candidate], rules: &DrawRules, n: usize, random: &mut dyn FnMut(usize) -> usize) -> Result<Vec<usize>, DrawError> {
+pub fn plan(cands: &[Candidate<'_>], rules: &DrawRules, n: usize, random: &mut dyn FnMut(usize) -> usize) -> Result<Vec<usize>, DrawError> {
     rules.check(n as i64)?;
     // a random order of all candidates (Fisher–Yates)
     let mut order: Vec<usize> = (0..cands.len()).collect();
@@ -95,13 +96,13 @@ pub fn plan(cands: &[Candidate], rules: &DrawRules, n: usize, random: &mut dyn F
         got
     };
     for (topic, quota) in &rules.topics {
-        let pool: Vec<usize> = order.iter().copied().filter(|&i| cands[i].topic == *topic).collect();
+        let pool: Vec<usize> = order.iter().copied().filter(|&i| cands[i].topic == topic.as_str()).collect();
         if take(pool, *quota as usize, &mut taken, &mut out, &mut demand) < *quota as usize {
             return Err(DrawError::TopicShort(topic.clone()));
         }
     }
     let rest = n - out.len();
-    let pool: Vec<usize> = order.iter().copied().filter(|&i| !rules.topics.contains_key(&cands[i].topic)).collect();
+    let pool: Vec<usize> = order.iter().copied().filter(|&i| !rules.topics.contains_key(cands[i].topic)).collect();
     let got = take(pool, rest, &mut taken, &mut out, &mut demand);
     if let Some((d, _)) = demand.iter().find(|(_, v)| **v > 0) {
         return Err(DrawError::DifficultyShort(*d));
@@ -116,11 +117,11 @@ pub fn plan(cands: &[Candidate], rules: &DrawRules, n: usize, random: &mut dyn F
 mod tests {
     use super::*;
 
-    fn bank() -> Vec<Candidate> {
+    fn bank() -> Vec<Candidate<'static>> {
         let mut v = Vec::new();
         for (topic, count) in [("a", 10), ("b", 10), ("c", 10)] {
             for i in 0..count {
-                v.push(Candidate { topic: topic.into(), difficulty: (i % 3) + 1, group: String::new() });
+                v.push(Candidate { topic, difficulty: (i % 3) + 1, group: "" });
             }
         }
         v
@@ -184,11 +185,15 @@ mod tests {
     fn one_question_per_group() {
         let mut b = bank();
         for (i, c) in b.iter_mut().enumerate() {
-            c.group = if i % 3 == 0 { format!("g{}", i % 6) } else { String::new() };
+            c.group = match i % 6 {
+                0 => "g0",
+                3 => "g3",
+                _ => "",
+            };
         }
         for seed in 0..300 {
             let picked = plan(&b, &DrawRules::default(), 20, &mut lcg(seed)).unwrap();
-            let groups: Vec<&str> = picked.iter().map(|&i| b[i].group.as_str()).filter(|g| !g.is_empty()).collect();
+            let groups: Vec<&str> = picked.iter().map(|&i| b[i].group).filter(|g| !g.is_empty()).collect();
             let mut distinct = groups.clone();
             distinct.sort();
             distinct.dedup();

@@ -92,6 +92,11 @@ pub struct ItemStats {
     pub flags: Vec<Flag>,
 }
 
+/// An option's letter as participants see it on paper (A, B, C …).
+pub fn option_letter(i: usize) -> char {
+    (b'A' + (i as u8).min(25)) as char
+}
+
 /// Analyses one question: `key` is the index of its correct option among `options`.
 pub fn analyse(options: usize, key: usize, responses: &[Response]) -> ItemStats {
     let n = responses.len();

@@ -7,7 +7,7 @@ use super::admin::{contest_in_scope, round_in_scope};
 use super::exports::{titled_sheet, xlsx_err};
 use super::service::internal;
 use super::state::AppState;
-use crate::domain::items::{self, Flag, Response};
+use crate::domain::items::{self, option_letter as letter, Flag, Response};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::i18n::t;
 use crate::model::{ItemAnalysis, ItemRow};
@@ -83,10 +83,12 @@ async fn compute(state: &AppState, scope: Uuid, title: &str, rounds: Vec<Uuid>) 
         let chosen = r.chosen.and_then(|c| usize::try_from(c).ok());
         by_version.entry(r.version_id).or_default().push(Response { total: r.score, chosen, time_ms: time[i] });
     }
+    // the questions' keys, read once
+    let keys: HashMap<Uuid, Option<String>> = state.store.list_bank().await.map_err(internal)?.into_iter().map(|q| (q.id, q.key)).collect();
     let mut items_out = Vec::with_capacity(by_version.len());
     for (version_id, responses) in by_version {
         let Some(v) = state.store.question_version(version_id).await.map_err(internal)? else { continue };
-        let key = state.store.bank_question(v.question_id).await.map_err(internal)?.and_then(|q| q.key);
+        let key = keys.get(&v.question_id).cloned().flatten();
         let correct = v.options.iter().position(|o| o.2).unwrap_or(0);
         let stats = items::analyse(v.options.len(), correct, &responses);
         let flag_notes = stats.flags.iter().map(flag_note).collect();
@@ -118,11 +120,6 @@ async fn compute(state: &AppState, scope: Uuid, title: &str, rounds: Vec<Uuid>) 
 fn slug(title: &str) -> String {
     let folded: String = crate::domain::text::fold(title).chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
     folded.split_whitespace().collect::<Vec<_>>().join("-")
-}
-
-/// The option's letter as participants see it on paper (A, B, C …).
-fn letter(i: usize) -> char {
-    (b'A' + (i as u8).min(25)) as char
 }
 
 /// A flag explained in Vietnamese.

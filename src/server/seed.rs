@@ -255,10 +255,8 @@ mod tests {
         }
         assert!(found.is_empty(), "{} pairs:\n{}", found.len(), found.join("\n"));
         // and the draw itself, over the shipped bank: 30 questions, many seeds
-        let cands: Vec<crate::domain::draw::Candidate> = bank
-            .iter()
-            .map(|q| crate::domain::draw::Candidate { topic: q.topic.clone(), difficulty: q.difficulty, group: q.group.clone() })
-            .collect();
+        let cands: Vec<crate::domain::draw::Candidate> =
+            bank.iter().map(|q| crate::domain::draw::Candidate { topic: &q.topic, difficulty: q.difficulty, group: &q.group }).collect();
         let mut s = 24u64;
         let mut random = move |k: usize| {
             s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);

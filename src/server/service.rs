@@ -93,10 +93,8 @@ pub async fn list_rounds(state: &AppState, user: Option<&UserRecord>, status: Op
 /// their options unless the round keeps them in order.
 pub fn draw(pool: &[crate::store::PoolEntry], round: &RoundRecord) -> AppResult<Vec<DrawnItem>> {
     use rand::{seq::SliceRandom, Rng};
-    let cands: Vec<crate::domain::draw::Candidate> = pool
-        .iter()
-        .map(|p| crate::domain::draw::Candidate { topic: p.topic.clone(), difficulty: p.difficulty, group: p.group.clone() })
-        .collect();
+    let cands: Vec<crate::domain::draw::Candidate> =
+        pool.iter().map(|p| crate::domain::draw::Candidate { topic: &p.topic, difficulty: p.difficulty, group: &p.group }).collect();
     let mut rng = rand::thread_rng();
     let picked = crate::domain::draw::plan(&cands, &round.options.draw_rules, round.question_count as usize, &mut |k| rng.gen_range(0..k))
         .map_err(|e| AppError::new(ErrorCode::RoundNotOpen, draw_error(&e)))?;
